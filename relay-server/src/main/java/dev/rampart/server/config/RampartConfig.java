@@ -1,0 +1,96 @@
+package dev.rampart.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole validated configuration (see config/rampart.reference.yaml for every key). Built by
+ * {@link ConfigLoader} from YAML plus RAMPART_* environment overrides; immutable.
+ * An empty {@code Optional}-returning accessor means "not configured".
+ */
+public record RampartConfig(Smtp smtp, Queue queue, Delivery delivery, Admin admin, Dns dns, Tls tls, Log log) {
+
+    /** Inbound SMTP listener. */
+    public record Smtp(
+            List<HostPort> listen,
+            String hostname,                 // our FQDN: 220 greeting, Received:, HELO name
+            List<Cidr> allowedNetworks,      // may relay without AUTH
+            Path tlsCert,                    // inbound STARTTLS certificate chain (PEM); null path = no STARTTLS
+            Path tlsKey,                     // its PKCS#8 PEM key
+            long maxMessageSize,             // octets; SIZE= advertised
+            int maxRecipients,               // per message (>= 100, SUB-09)
+            int maxConnections,              // in total
+            int maxConnectionsPerClient,     // per client address
+            Duration idleTimeout,            // SUB-12: >= 5 min by default
+            Path authUsers,                  // file of user:salted-hash lines; null = AUTH not offered
+            int maxReceivedHeaders) {        // QUE-20
+
+        public Optional<Path> tlsCertPath() {
+            return Optional.ofNullable(tlsCert);
+        }
+
+        public Optional<Path> tlsKeyPath() {
+            return Optional.ofNullable(tlsKey);
+        }
+
+        public Optional<Path> authUsersPath() {
+            return Optional.ofNullable(authUsers);
+        }
+    }
+
+    /** The spool and its retry policy. */
+    public record Queue(
+            Path dir,
+            List<Duration> retrySchedule,    // delays after attempt 1, 2, ...; the last one repeats
+            Duration maxAge,                 // a recipient fails when its message is older
+            Duration bounceMaxAge,           // same, for bounces (null sender)
+            Duration delayWarning) {         // QUE-13: one delay DSN after this long
+
+        /** Delay before the next attempt after {@code attempts} attempts (attempts >= 1). */
+        public Duration retryDelay(int attempts) {
+            int i = Math.max(0, Math.min(attempts - 1, retrySchedule.size() - 1));
+            return retrySchedule.get(i);
+        }
+    }
+
+    /** Outbound SMTP client. */
+    public record Delivery(
+            String heloName,
+            int port,                        // 25
+            int maxConnections,              // in total
+            int maxPerDestination,           // per next-hop domain
+            Duration connectTimeout,
+            Duration greetingTimeout,        // QUE-08 defaults: 5m
+            Duration heloTimeout,            // 5m
+            Duration starttlsTimeout,        // 2m (handshake included)
+            Duration mailTimeout,            // 5m
+            Duration rcptTimeout,            // 5m
+            Duration dataInitTimeout,        // 2m
+            Duration dataBlockTimeout,       // 3m
+            Duration dataDoneTimeout,        // 10m
+            Duration connectionReuseIdle,    // how long an idle connection is kept for more messages
+            AddressPreference addressPreference) {}
+
+    public enum AddressPreference { IPV4, IPV6, ANY }
+
+    /** Admin HTTP listener: /metrics, /healthz, /readyz, /api/queue... */
+    public record Admin(HostPort listen) {}
+
+    /** DNS resolution. Empty servers = the system resolver configuration. */
+    public record Dns(List<HostPort> servers, Duration timeout) {}
+
+    /** Outbound TLS. */
+    public record Tls(Path trustStore) {
+        /** Extra PEM CA bundle added to the JDK roots wherever a certificate is PKIX-verified. */
+        public Optional<Path> trustStorePath() {
+            return Optional.ofNullable(trustStore);
+        }
+    }
+
+    /** Logging. */
+    public record Log(LogFormat format, String level) {}
+
+    public enum LogFormat { TEXT, JSON }
+}

@@ -1,8 +1,8 @@
 package dev.rampart.queue;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -90,13 +90,10 @@ final class Spool {
         String base = file.getParent().getFileName() + "." + file.getFileName();
         Path target = corruptDir().resolve(base);
         for (int i = 1; ; i++) {
-            if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    rename(file, target);
-                    return target;
-                } catch (FileAlreadyExistsException raced) {
-                    // fall through to the next suffix
-                }
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                // Only recovery quarantines, single-threaded, so nothing races this check.
+                rename(file, target);
+                return target;
             }
             target = corruptDir().resolve(base + "." + i);
         }

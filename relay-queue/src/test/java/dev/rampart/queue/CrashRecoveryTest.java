@@ -29,6 +29,9 @@ class CrashRecoveryTest {
 
     private final TestSpool.ManualClock clock = new TestSpool.ManualClock(T0);
 
+    /** Preamble 24, one state octet, ARRIVAL record 5+12, PARAMS tag and length 5, sender length 4, then "s@". */
+    private static final long SENDER_SECOND_OCTET = 24 + 1 + 17 + 5 + 4 + 1;
+
     private static final String BODY = "Subject: crash\r\n\r\n" + "line of body text\r\n".repeat(200);
 
     @Test
@@ -112,7 +115,7 @@ class CrashRecoveryTest {
                 Arguments.of("end record missing", (Damage) p -> truncate(p, size.applyAsLong(p) - 8), "no end record"),
                 Arguments.of("end record half there", (Damage) p -> truncate(p, size.applyAsLong(p) - 5), "no end record"),
                 Arguments.of("flipped octet in the body", (Damage) p -> flip(p, size.applyAsLong(p) - 100), "checksum mismatch"),
-                Arguments.of("flipped octet in the sender", (Damage) p -> flip(p, 27 + 5 + 12 + 5 + 4), "checksum mismatch"),
+                Arguments.of("flipped octet in the sender", (Damage) p -> flip(p, SENDER_SECOND_OCTET), "checksum mismatch"),
                 Arguments.of("flipped octet in the end mark", (Damage) p -> flip(p, size.applyAsLong(p) - 7), "missing end record"),
                 Arguments.of("flipped octet in the checksum", (Damage) p -> flip(p, size.applyAsLong(p) - 1), "checksum mismatch"),
                 Arguments.of("bad magic", (Damage) p -> flip(p, 0), "bad magic"),

@@ -143,6 +143,26 @@ class QueueFileFormatTest {
     }
 
     @Test
+    void que02_crashBetweenUpdateRecordAndStateOctetStillReadsFinal() throws Exception {
+        QueueId id;
+        try (DiskQueue q = TestSpool.openRecovered(dir, clock)) {
+            id = TestSpool.commit(q, "s@example.com", "x", "a@x.example");
+            q.claimDue(T0, 1);
+            q.update(id, List.of(new RecipientUpdate(0, RecipientState.DELIVERED, T0, "250 ok", "mx", true, false)));
+        }
+        // The update record was forced; the crash came before the in-place octet was written.
+        Path file = dir.resolve("active").resolve(id.value());
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {'Q'}), QueueFileFormat.PREAMBLE_LENGTH);
+        }
+        try (DiskQueue q = TestSpool.openRecovered(dir, clock)) {
+            RecipientStatus r = q.open(id).orElseThrow().envelope().recipients().get(0);
+            assertThat(r.state()).isEqualTo(RecipientState.DELIVERED);
+            assertThat(r.lastDiagnostic()).isEqualTo("250 ok");
+        }
+    }
+
+    @Test
     void que02_tornTrailingUpdateIsIgnoredAndOverwrittenByTheNextUpdate() throws Exception {
         QueueId id;
         Path file;

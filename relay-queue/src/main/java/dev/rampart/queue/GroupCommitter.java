@@ -53,6 +53,7 @@ final class GroupCommitter implements AutoCloseable {
     synchronized CompletableFuture<QueueId> submit(QueueId id, Instant arrival) {
         CompletableFuture<QueueId> done = new CompletableFuture<>();
         if (closed) {
+            deleteQuietly(spool.tmpFile(id));
             done.completeExceptionally(new IOException("queue is closed"));
         } else {
             requests.add(new Request(id, arrival, done));

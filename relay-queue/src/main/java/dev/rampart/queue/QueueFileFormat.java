@@ -68,7 +68,8 @@ final class QueueFileFormat {
     /** Bounds that keep a damaged length field from allocating gigabytes. */
     static final int MAX_HEADER = 16 << 20;
     static final int MAX_UPDATE_RECORD = 4 << 20;
-    static final int MAX_RECIPIENTS = 100_000;
+    /** An update record counts its entries in a u16, so one message has at most this many recipients. */
+    static final int MAX_RECIPIENTS = 0xFFFF;
 
     private QueueFileFormat() {}
 

@@ -75,6 +75,15 @@ final class SpoolIndex {
         return slots.values().stream().filter(s -> s.state() == state).toList();
     }
 
+    Map<QueueState, Integer> counts() {
+        Map<QueueState, Integer> out = new java.util.EnumMap<>(QueueState.class);
+        for (QueueState s : QueueState.values()) {
+            out.put(s, 0);
+        }
+        slots.values().forEach(s -> out.merge(s.state(), 1, Integer::sum));
+        return out;
+    }
+
     /** Every slot, ordered by id (creation time). */
     List<Slot> all() {
         return slots.values().stream().sorted(Comparator.comparing(Slot::id)).toList();

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -231,6 +232,8 @@ class DiskQueueTest {
         QueueId c = commitAt(T0.plusSeconds(2));
         q.claimDue(T0.plusSeconds(1), 1);
         q.hold(c);
+        assertThat(q.counts()).containsOnly(Map.entry(QueueState.INCOMING, 1), Map.entry(QueueState.ACTIVE, 1),
+                Map.entry(QueueState.DEFERRED, 0), Map.entry(QueueState.HOLD, 1));
         assertThat(q.list()).extracting(e -> e.envelope().id(), QueueEntry::state).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(a, QueueState.ACTIVE),
                 org.assertj.core.groups.Tuple.tuple(b, QueueState.INCOMING),

@@ -178,6 +178,7 @@ class GroupCommitTest {
         q.close();
         assertThatThrownBy(() -> m.commit().get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IOException.class);
+        assertThat(entries("tmp")).isEmpty();
         try (DiskQueue reopened = DiskQueue.open(dir, clock)) {
             assertThat(reopened.recover().messages()).isZero();
         }

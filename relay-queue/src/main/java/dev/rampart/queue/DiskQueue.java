@@ -12,7 +12,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,6 +150,8 @@ public final class DiskQueue implements MessageQueue {
             if (!claimed.isEmpty()) {
                 spool.sync(spool.dir(QueueState.ACTIVE));
             }
+            // Messages already moved must reach the caller, or they would sit in active/ until a restart;
+            // the failure then surfaces on the next call, which meets the same file first.
             if (failure != null && claimed.isEmpty()) {
                 throw failure;
             }
@@ -184,38 +185,7 @@ public final class DiskQueue implements MessageQueue {
             SpoolIndex.Slot slot = requireSlot(id);
             try (FileChannel ch = FileChannel.open(spool.file(slot.state(), id), StandardOpenOption.READ,
                     StandardOpenOption.WRITE)) {
-                QueueFileReader.Parsed parsed = QueueFileReader.read(id, ch, false);
-                List<RecipientStatus> current = new ArrayList<>(parsed.envelope().recipients());
-                Map<Integer, RecipientStatus> changed = new LinkedHashMap<>();
-                for (RecipientUpdate u : updates) {
-                    if (u.index() < 0 || u.index() >= current.size()) {
-                        throw new IllegalArgumentException("message " + id + " has no recipient " + u.index());
-                    }
-                    RecipientStatus next = apply(current.get(u.index()), u);
-                    current.set(u.index(), next);
-                    changed.put(u.index(), next);
-                }
-                Envelope result = new Envelope(id, parsed.envelope().arrival(), parsed.envelope().params(), current);
-                if (changed.isEmpty()) {
-                    return result;
-                }
-                if (ch.size() > parsed.logEnd()) {
-                    ch.truncate(parsed.logEnd());
-                }
-                writeFully(ch, QueueFileFormat.encodeUpdate(List.copyOf(changed.values())), parsed.logEnd());
-                ch.force(true);
-                boolean finalMarked = false;
-                for (RecipientStatus s : changed.values()) {
-                    if (s.state().isFinal()) {
-                        writeFully(ch, new byte[] {QueueFileFormat.stateCode(s.state())},
-                                parsed.stateAreaOffset() + s.index());
-                        finalMarked = true;
-                    }
-                }
-                if (finalMarked) {
-                    ch.force(false);
-                }
-                return result;
+                return RecipientUpdateWriter.write(id, ch, updates);
             }
         } finally {
             lock.unlock();
@@ -441,13 +411,6 @@ public final class DiskQueue implements MessageQueue {
         }
     }
 
-    private static void writeFully(FileChannel ch, byte[] bytes, long position) throws IOException {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
-        while (b.hasRemaining()) {
-            position += ch.write(b, position);
-        }
-    }
-
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("queue is closed");
@@ -459,20 +422,5 @@ public final class DiskQueue implements MessageQueue {
         if (!recovered) {
             throw new IllegalStateException("recover() must run before the queue is used");
         }
-    }
-
-    /**
-     * The status after one attempt outcome: a final recipient never changes again (that would resend or
-     * lose mail, so it is a caller bug); an attempt replaces time, diagnostic and remote MTA and counts;
-     * a non-attempt (a delay notice sent) keeps them; delay-notified is sticky once set.
-     */
-    static RecipientStatus apply(RecipientStatus s, RecipientUpdate u) {
-        if (s.state().isFinal()) {
-            throw new IllegalArgumentException("recipient " + s.index() + " is already " + s.state());
-        }
-        boolean attempt = u.countsAsAttempt();
-        return new RecipientStatus(s.index(), s.spec(), u.state(), attempt ? s.attempts() + 1 : s.attempts(),
-                attempt ? u.attemptTime() : s.lastAttempt(), attempt ? u.diagnostic() : s.lastDiagnostic(),
-                attempt ? u.remoteMta() : s.remoteMta(), s.delayNotified() || u.delayNotified());
     }
 }

@@ -148,7 +148,7 @@ public final class DnsjavaResolver implements DnsResolver {
     }
 
     private static Optional<Name> dnsName(String name) {
-        Optional<String> normal = DomainNames.normalize(name);
+        Optional<String> normal = DomainNames.normalizeLookupName(name);
         if (normal.isEmpty()) {
             return Optional.empty();
         }

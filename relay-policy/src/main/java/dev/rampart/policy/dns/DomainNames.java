@@ -34,4 +34,30 @@ public final class DomainNames {
         }
         return Optional.of(ascii);
     }
+
+    /**
+     * Like {@link #normalize(String)}, but also accepts leading underscore labels (RFC 8552 attribute
+     * leaves such as {@code _mta-sts}, {@code _smtp._tls}, {@code _25._tcp}), which are not host names
+     * but are valid owner names to look up. The labels after them must form a valid domain name.
+     */
+    public static Optional<String> normalizeLookupName(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        StringBuilder prefix = new StringBuilder();
+        while (n.startsWith("_")) {
+            int dot = n.indexOf('.');
+            if (dot < 0) {
+                return Optional.empty();
+            }
+            String label = n.substring(0, dot);
+            if (label.length() > 63 || !label.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-'))) {
+                return Optional.empty();
+            }
+            prefix.append(label.toLowerCase(Locale.ROOT)).append('.');
+            n = n.substring(dot + 1);
+        }
+        return normalize(n).map(rest -> prefix + rest).filter(full -> full.length() <= 253);
+    }
 }

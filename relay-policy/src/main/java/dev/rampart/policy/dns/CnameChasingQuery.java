@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
@@ -71,7 +72,7 @@ final class CnameChasingQuery {
     }
 
     private CompletableFuture<RRsetAnswer> step(Name name, int type, Chain chain) {
-        Message query = Message.newQuery(org.xbill.DNS.Record.newRecord(name, type, DClass.IN));
+        Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
         if (askForAd) {
             // RFC 6840 §5.7: a non-validating stub sets AD to ask the resolver to report validation.
             query.getHeader().setFlag(Flags.AD);
@@ -82,7 +83,7 @@ final class CnameChasingQuery {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failure(e, name, type));
         }
-        return sent.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        return sent.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handleAsync((response, error) -> error != null
                         ? CompletableFuture.completedFuture(failure(error, name, type))
                         : read(response, name, type, chain), executor)

@@ -1,5 +1,6 @@
 package dev.rampart.policy.dns;
 
+import static dev.rampart.policy.dns.testing.DnsAssertions.assertRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rampart.policy.dns.DnsResult.FailureKind;
@@ -29,7 +30,7 @@ class AddressMergerTest {
     void bothFamiliesCombineStatusAndTakeShortestTtl_DNS05() {
         DnsResult<InetAddress> merged = AddressMerger.merge(V4,
                 recs(DnssecStatus.INSECURE, 60, "2001:db8::1"), AddressPreference.IPV4_FIRST);
-        assertThat(merged).isInstanceOfSatisfying(DnsResult.Records.class, r -> {
+        assertRecords(merged, r -> {
             assertThat(r.status()).isEqualTo(DnssecStatus.INSECURE);
             assertThat(r.ttl()).isEqualTo(Duration.ofSeconds(60));
         });
@@ -39,7 +40,7 @@ class AddressMergerTest {
     void recordsAndInsecureNodataIsInsecure_DNS05() {
         DnsResult<InetAddress> merged = AddressMerger.merge(V4, new DnsResult.NoData<>(DnssecStatus.INSECURE, "h"),
                 AddressPreference.IPV6_FIRST);
-        assertThat(merged).isInstanceOfSatisfying(DnsResult.Records.class, r -> {
+        assertRecords(merged, r -> {
             assertThat(r.records()).hasSize(2);
             assertThat(r.status()).isEqualTo(DnssecStatus.INSECURE);
         });
@@ -49,7 +50,7 @@ class AddressMergerTest {
     void failedFamilyDoesNotHideTheOther_MX13() {
         DnsResult<InetAddress> merged = AddressMerger.merge(new DnsResult.Failure<>(FailureKind.TIMEOUT, "t"), V6,
                 AddressPreference.IPV4_FIRST);
-        assertThat(merged).isInstanceOfSatisfying(DnsResult.Records.class, r -> {
+        assertRecords(merged, r -> {
             assertThat(r.records()).containsExactly(ip("2001:db8::1"), ip("2001:db8::2"));
             assertThat(r.status()).isEqualTo(DnssecStatus.SECURE);
         });

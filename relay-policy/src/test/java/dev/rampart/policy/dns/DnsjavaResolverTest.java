@@ -1,5 +1,6 @@
 package dev.rampart.policy.dns;
 
+import static dev.rampart.policy.dns.testing.DnsAssertions.assertRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rampart.policy.dns.DnsResult.FailureKind;
@@ -59,7 +60,7 @@ class DnsjavaResolverTest {
         void mxRecordsAreNormalisedAndNullMxTargetBecomesEmpty_MX01_MX07() {
             server.add("example.test. 300 IN MX 10 MX1.Example.TEST.", "example.test. 300 IN MX 0 .");
             DnsResult<MxRecord> r = get(resolver().mx("Example.Test."));
-            assertThat(r).isInstanceOfSatisfying(DnsResult.Records.class, rec -> {
+            assertRecords(r, rec -> {
                 assertThat(rec.records()).containsExactlyInAnyOrder(new MxRecord(10, "mx1.example.test"), new MxRecord(0, ""));
                 assertThat(rec.canonicalName()).isEqualTo("example.test");
                 assertThat(rec.ttl()).isEqualTo(Duration.ofSeconds(300));
@@ -83,8 +84,7 @@ class DnsjavaResolverTest {
         void txtStringsOfOneRecordAreJoinedWithoutSeparator() {
             server.add("_mta-sts.example.test. 300 IN TXT \"v=STSv1; \" \"id=2024\"");
             DnsResult<String> r = get(resolver().txt("_mta-sts.example.test"));
-            assertThat(r).isInstanceOfSatisfying(DnsResult.Records.class,
-                    rec -> assertThat(rec.records()).containsExactly("v=STSv1; id=2024"));
+            assertRecords(r, rec -> assertThat(rec.records()).containsExactly("v=STSv1; id=2024"));
         }
 
         @Test
@@ -111,7 +111,7 @@ class DnsjavaResolverTest {
                     .fault("mx.example.test.", "A", Fault.SERVFAIL);
             InetAddress expected = InetAddress.getByName("2001:db8::7");
             DnsResult<InetAddress> r = get(resolver().addresses("mx.example.test"));
-            assertThat(r).isInstanceOfSatisfying(DnsResult.Records.class, rec -> {
+            assertRecords(r, rec -> {
                 assertThat(rec.records()).containsExactly(expected);
                 assertThat(rec.status()).isEqualTo(DnssecStatus.SECURE);
             });
@@ -129,7 +129,7 @@ class DnsjavaResolverTest {
             server.add("v6only.example.test. 300 IN AAAA 2001:db8::8").secure("v6only.example.test.");
             InetAddress expected = InetAddress.getByName("2001:db8::8");
             DnsResult<InetAddress> r = get(resolver().addresses("v6only.example.test"));
-            assertThat(r).isInstanceOfSatisfying(DnsResult.Records.class, rec -> {
+            assertRecords(r, rec -> {
                 assertThat(rec.records()).containsExactly(expected);
                 assertThat(rec.status()).isEqualTo(DnssecStatus.SECURE);
             });
@@ -208,7 +208,7 @@ class DnsjavaResolverTest {
             server.add("example.test. 300 IN CNAME mail.example.net.",
                     "mail.example.net. 120 IN MX 10 mx.example.net.");
             DnsResult<MxRecord> r = get(resolver().mx("example.test"));
-            assertThat(r).isInstanceOfSatisfying(DnsResult.Records.class, rec -> {
+            assertRecords(r, rec -> {
                 assertThat(rec.canonicalName()).isEqualTo("mail.example.net");
                 assertThat(rec.records()).containsExactly(new MxRecord(10, "mx.example.net"));
                 assertThat(rec.ttl()).isEqualTo(Duration.ofSeconds(120));
@@ -221,7 +221,7 @@ class DnsjavaResolverTest {
                     .add("example.test. 300 IN CNAME a.example.net.", "a.example.net. 300 IN CNAME b.example.org.",
                             "b.example.org. 60 IN MX 5 mx.example.org.");
             DnsResult<MxRecord> r = get(resolver().mx("example.test"));
-            assertThat(r).isInstanceOfSatisfying(DnsResult.Records.class, rec -> {
+            assertRecords(r, rec -> {
                 assertThat(rec.canonicalName()).isEqualTo("b.example.org");
                 assertThat(rec.ttl()).isEqualTo(Duration.ofSeconds(60));
             });
@@ -285,9 +285,7 @@ class DnsjavaResolverTest {
             assertThat(get(resolver().mx("h0.test"))).as("h0 -> h9 is 9 hops")
                     .isInstanceOfSatisfying(DnsResult.Failure.class,
                             f -> assertThat(f.kind()).isEqualTo(FailureKind.CNAME_LOOP));
-            assertThat(get(resolver().mx("h1.test"))).as("h1 -> h9 is 8 hops")
-                    .isInstanceOfSatisfying(DnsResult.Records.class,
-                            rec -> assertThat(rec.canonicalName()).isEqualTo("h9.test"));
+            assertRecords(get(resolver().mx("h1.test")), rec -> assertThat(rec.canonicalName()).isEqualTo("h9.test"));
         }
     }
 

@@ -189,7 +189,7 @@ public final class FakeDnsServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         udp.close();
         try {
             tcp.close();
@@ -203,8 +203,12 @@ public final class FakeDnsServer implements AutoCloseable {
                 // already gone
             }
         }
-        udpThread.join(5_000);
-        tcpThread.join(5_000);
+        try {
+            udpThread.join(5_000);
+            tcpThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void serveUdp() {

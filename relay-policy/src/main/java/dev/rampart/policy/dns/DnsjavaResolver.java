@@ -61,7 +61,11 @@ public final class DnsjavaResolver implements DnsResolver {
         this(upstream(servers, settings.timeout()), settings, clock, executor);
     }
 
-    /** Builds the resolver over any dnsjava resolver (which then owns its own timeouts and retries). */
+    /**
+     * Builds the resolver over any dnsjava resolver, e.g. a {@code ValidatingResolver} wrapping the
+     * upstream. That resolver owns its own retries; {@link ResolverSettings#timeout()} still bounds each
+     * question here, so with a validator it must leave room for the DS/DNSKEY queries validation adds.
+     */
     public DnsjavaResolver(Resolver upstream, ResolverSettings settings, InstantSource clock, Executor executor) {
         Objects.requireNonNull(upstream);
         this.settings = Objects.requireNonNull(settings);

@@ -4,7 +4,13 @@ import java.net.IDN;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Domain name normalisation (MX-01): lower case, A-labels, no trailing dot. Pure, thread-safe. */
+/**
+ * Domain name normalisation (MX-01): lower case, A-labels, no trailing dot. Pure, thread-safe.
+ *
+ * <p>The JDK converts with IDNA2003, which maps the four UTS #46 "deviation" characters (ß, ς, ZWJ,
+ * ZWNJ) differently from IDNA2008: {@code faß.de} would become {@code fass.de}, a different domain.
+ * Names containing them are refused rather than silently routed elsewhere.
+ */
 public final class DomainNames {
     private DomainNames() {}
 
@@ -15,6 +21,9 @@ public final class DomainNames {
         }
         String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
         if (n.isEmpty() || n.length() > 253) {
+            return Optional.empty();
+        }
+        if (n.chars().anyMatch(DomainNames::isIdnaDeviation)) {
             return Optional.empty();
         }
         String ascii;
@@ -33,6 +42,11 @@ public final class DomainNames {
             }
         }
         return Optional.of(ascii);
+    }
+
+    /** UTS #46 §4 deviation characters, plus capital sharp s, which case-folds to one. */
+    private static boolean isIdnaDeviation(int c) {
+        return c == 0x00DF || c == 0x1E9E || c == 0x03C2 || c == 0x200C || c == 0x200D;
     }
 
     /**

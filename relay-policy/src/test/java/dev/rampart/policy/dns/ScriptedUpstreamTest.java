@@ -1,0 +1,165 @@
+package dev.rampart.policy.dns;
+
+import static dev.rampart.policy.dns.testing.DnsAssertions.assertRecords;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rampart.policy.dns.DnsResult.FailureKind;
+import dev.rampart.policy.dns.testing.ManualClock;
+import java.io.IOException;
+import java.net.PortUnreachableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIG;
+
+/**
+ * {@link DnsjavaResolver} over an injected dnsjava {@link Resolver} whose replies the test writes by hand:
+ * reply shapes a real server will not produce on request, and timing the test controls exactly.
+ */
+class ScriptedUpstreamTest {
+
+    private final ScriptedUpstream upstream = new ScriptedUpstream();
+    private final DnsjavaResolver resolver = new DnsjavaResolver(upstream,
+            ResolverSettings.defaults(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, true), new ManualClock(),
+            Runnable::run);
+
+    @Test
+    void concurrentIdenticalQuestionsShareOneUpstreamQuery() throws Exception {
+        CompletableFuture<DnsResult<MxRecord>> first = resolver.mx("example.test");
+        CompletableFuture<DnsResult<MxRecord>> second = resolver.mx("example.test");
+        assertThat(upstream.queries).hasSize(1);
+        assertThat(first).isNotDone();
+        Message reply = reply(upstream.queries.get(0).query(), Rcode.NOERROR);
+        reply.addRecord(new MXRecord(name("example.test."), DClass.IN, 300, 10, name("mx.example.test.")), Section.ANSWER);
+        upstream.queries.get(0).future().complete(reply);
+        assertRecords(get(first), r -> assertThat(r.records()).containsExactly(new MxRecord(10, "mx.example.test")));
+        assertThat(get(second)).isEqualTo(get(first));
+    }
+
+    @Test
+    void replyWithoutQrFlagIsMalformed_DNS03() throws Exception {
+        CompletableFuture<DnsResult<MxRecord>> f = resolver.mx("example.test");
+        Message reply = reply(upstream.queries.get(0).query(), Rcode.NOERROR);
+        reply.getHeader().unsetFlag(Flags.QR);
+        upstream.queries.get(0).future().complete(reply);
+        assertThat(kind(get(f))).isEqualTo(FailureKind.MALFORMED);
+    }
+
+    @Test
+    void formerrIsMalformed_DNS03() {
+        CompletableFuture<DnsResult<MxRecord>> f = resolver.mx("example.test");
+        upstream.queries.get(0).future().complete(reply(upstream.queries.get(0).query(), Rcode.FORMERR));
+        assertThat(kind(get(f))).isEqualTo(FailureKind.MALFORMED);
+    }
+
+    @Test
+    void twoCnamesAtOneNameAreMalformed() throws Exception {
+        CompletableFuture<DnsResult<MxRecord>> f = resolver.mx("example.test");
+        Message reply = reply(upstream.queries.get(0).query(), Rcode.NOERROR);
+        reply.addRecord(new CNAMERecord(name("example.test."), DClass.IN, 300, name("a.test.")), Section.ANSWER);
+        reply.addRecord(new CNAMERecord(name("example.test."), DClass.IN, 300, name("b.test.")), Section.ANSWER);
+        upstream.queries.get(0).future().complete(reply);
+        assertThat(kind(get(f))).isEqualTo(FailureKind.MALFORMED);
+    }
+
+    @Test
+    void transportErrorIsATemporaryFailure_DNS03() {
+        CompletableFuture<DnsResult<MxRecord>> f = resolver.mx("example.test");
+        upstream.queries.get(0).future().completeExceptionally(new PortUnreachableException("ICMP port unreachable"));
+        assertThat(kind(get(f))).isEqualTo(FailureKind.SERVFAIL);
+    }
+
+    @Test
+    void resolverThrowingInsteadOfFailingTheFutureIsStillAFailure() {
+        upstream.throwOnSend = true;
+        assertThat(kind(get(resolver.mx("example.test")))).isEqualTo(FailureKind.SERVFAIL);
+    }
+
+    @Test
+    void queryAsksForTheAdBitWhenItIsTrusted_DNS01() {
+        resolver.mx("example.test");
+        assertThat(upstream.queries.get(0).query().getHeader().getFlag(Flags.AD)).isTrue();
+        assertThat(upstream.queries.get(0).query().getHeader().getFlag(Flags.RD)).isTrue();
+    }
+
+    private static Message reply(Message query, int rcode) {
+        Message m = new Message(query.getHeader().getID());
+        m.getHeader().setFlag(Flags.QR);
+        m.getHeader().setRcode(rcode);
+        m.addRecord(query.getQuestion(), Section.QUESTION);
+        return m;
+    }
+
+    private static <T> DnsResult<T> get(CompletableFuture<DnsResult<T>> f) {
+        return f.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    private static FailureKind kind(DnsResult<?> r) {
+        assertThat(r).isInstanceOf(DnsResult.Failure.class);
+        return ((DnsResult.Failure<?>) r).kind();
+    }
+
+    private static Name name(String text) {
+        try {
+            return Name.fromString(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** One question sent upstream and the future the test completes to answer it. */
+    private record Sent(Message query, CompletableFuture<Message> future) {}
+
+    private static final class ScriptedUpstream implements Resolver {
+        final List<Sent> queries = new CopyOnWriteArrayList<>();
+        volatile boolean throwOnSend;
+
+        @Override
+        public CompletionStage<Message> sendAsync(Message query, Executor executor) {
+            if (throwOnSend) {
+                throw new IllegalStateException("resolver bug");
+            }
+            CompletableFuture<Message> f = new CompletableFuture<>();
+            queries.add(new Sent(query, f));
+            return f;
+        }
+
+        @Override
+        public CompletionStage<Message> sendAsync(Message query) {
+            return sendAsync(query, Runnable::run);
+        }
+
+        @Override
+        public void setPort(int port) {}
+
+        @Override
+        public void setTCP(boolean flag) {}
+
+        @Override
+        public void setIgnoreTruncation(boolean flag) {}
+
+        @Override
+        public void setEDNS(int version, int payloadSize, int flags, List<EDNSOption> options) {}
+
+        @Override
+        public void setTSIGKey(TSIG key) {}
+
+        @Override
+        public void setTimeout(Duration timeout) {}
+    }
+}

@@ -68,6 +68,16 @@ class PostfixFixtureIT {
             List<MaildirMessage> got = mx.awaitMessages(1, WAIT);
             assertThat(got).extracting(MaildirMessage::mailbox).containsExactly("bob@dest.test");
             assertThat(got.get(0).body()).contains("hello");
+            assertThat(got.get(0).header("Return-Path")).hasValue("<alice@sender.test>");
+
+            // A notice arrives with the null reverse-path; the Maildir copy shows it as "Return-Path: <>".
+            try (SmtpSubmitter smtp = SmtpSubmitter.connect(new InetSocketAddress(mx.address(), 25), WAIT)) {
+                smtp.ehlo("client.test");
+                assertThat(smtp.send("", List.of("bob@dest.test"), "Subject: notice\r\n\r\nbounce\r\n").accepted()).isTrue();
+                smtp.quit();
+            }
+            MaildirMessage notice = mx.awaitMessage("bob@dest.test", m -> m.header("Subject").orElse("").equals("notice"), WAIT);
+            assertThat(notice.header("Return-Path")).hasValue("<>");
         }
     }
 }

@@ -51,4 +51,28 @@ class NsdFixtureIT {
             assertThat(ns.output().strip()).isEqualTo("ns.dest.test.");
         }
     }
+
+    @Test
+    void signedZonesCarrySignaturesAndTheParentPublishesTheChildsDs() throws Exception {
+        Path dig = HostTools.require("dig", "dnsutils");
+        LdnsZoneSigner signer = new LdnsZoneSigner(dir.resolve("keys"));
+        TestZones zones = new TestZones().zone("secure.test")
+                .mx("secure.test", 10, "mx.secure.test").a("mx.secure.test", HostTools.loopback("127.0.25.3"));
+        try (NsdServer nsd = NsdServer.start(zones, dir.resolve("nsd-signed"), signer)) {
+            String at = "@" + nsd.address().getHostAddress();
+            String port = "-p" + nsd.port();
+
+            Tools.Result mx = Tools.run(Duration.ofSeconds(20), dig.toString(), at, port, "+dnssec", "+norec", "MX", "secure.test");
+            assertThat(mx.output()).contains("10 mx.secure.test.").containsPattern("RRSIG\\s+MX\\s+13 ");
+
+            // The parent (test.) vouches for the child with exactly the DS the signer computed for its KSK.
+            Tools.Result ds = Tools.run(Duration.ofSeconds(20), dig.toString(), at, port, "+short", "+norec", "DS", "secure.test");
+            String childDs = signer.ds("secure.test").get(0);
+            String digest = childDs.substring(childDs.lastIndexOf(' ') + 1);
+            assertThat(ds.output().replace(" ", "").toLowerCase()).contains(digest.toLowerCase());
+
+            Path anchor = signer.trustAnchor(dir.resolve("anchor.ds"));
+            assertThat(java.nio.file.Files.readString(anchor)).startsWith("test.").contains("\tDS\t");
+        }
+    }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.Message;
@@ -68,11 +69,14 @@ final class NsdServer implements AutoCloseable {
                 .append("  logfile: \"").append(dir.resolve("nsd.log")).append("\"\n")
                 .append("  verbosity: 1\n")
                 .append("remote-control:\n  control-enable: no\n");
-        for (String origin : zones.origins()) {
+        Map<String, List<String>> ds = new HashMap<>();
+        for (String origin : zones.signingOrder()) {
             Path file = dir.resolve(origin + ".zone");
-            Files.writeString(file, zones.render(origin, address), StandardCharsets.US_ASCII);
-            Path served = signer.sign(origin, file);
-            conf.append("zone:\n  name: \"").append(origin).append(".\"\n  zonefile: \"").append(served).append("\"\n");
+            Files.writeString(file, zones.render(origin, address, ds), StandardCharsets.US_ASCII);
+            TestZones.Signed signed = signer.sign(origin, file);
+            ds.put(origin, signed.dsRecords());
+            conf.append("zone:\n  name: \"").append(origin).append(".\"\n  zonefile: \"").append(signed.servedFile())
+                    .append("\"\n");
         }
         Path confFile = dir.resolve("nsd.conf");
         Files.writeString(confFile, conf.toString(), StandardCharsets.US_ASCII);

@@ -20,12 +20,23 @@ final class TestZones {
     /** One resource record; {@code owner} is absolute without the trailing dot. */
     record Rr(String owner, String type, String rdata) {}
 
-    /** Turns a rendered zone file into the file NSD serves (e.g. signed with ldns-signzone); identity by default. */
+    /**
+     * Turns a rendered zone file into the file NSD serves, plus the DS records the parent must publish for
+     * it. {@link #NONE} serves zones unsigned; {@link LdnsZoneSigner} signs them. Children are signed before
+     * their parent, so a parent's rendering already holds its children's DS.
+     */
     @FunctionalInterface
     interface ZoneSigner {
-        ZoneSigner NONE = (origin, zoneFile) -> zoneFile;
+        ZoneSigner NONE = (origin, zoneFile) -> new Signed(zoneFile, List.of());
 
-        java.nio.file.Path sign(String origin, java.nio.file.Path zoneFile) throws java.io.IOException;
+        Signed sign(String origin, java.nio.file.Path zoneFile) throws java.io.IOException, InterruptedException;
+    }
+
+    /** A zone file ready to serve and the DS records (zone-file lines) that delegate to it securely. */
+    record Signed(java.nio.file.Path servedFile, List<String> dsRecords) {
+        Signed {
+            dsRecords = List.copyOf(dsRecords);
+        }
     }
 
     private final Map<String, List<Rr>> zones = new LinkedHashMap<>();
@@ -74,8 +85,22 @@ final class TestZones {
         return List.copyOf(zones.keySet());
     }
 
-    /** The zone file text for {@code origin}, with SOA and NS at {@code ns.<origin>} = {@code nsAddress}. */
+    /** Zones deepest first: the order in which to sign them (a child's DS goes into its parent). */
+    List<String> signingOrder() {
+        List<String> order = new ArrayList<>(zones.keySet());
+        order.sort(java.util.Comparator.comparingInt((String o) -> o.split("\\.").length).reversed());
+        return order;
+    }
+
     String render(String origin, InetAddress nsAddress) {
+        return render(origin, nsAddress, Map.of());
+    }
+
+    /**
+     * The zone file text for {@code origin}, with SOA and NS at {@code ns.<origin>} = {@code nsAddress}, and
+     * for each delegated child the DS lines in {@code childDs} (empty for unsigned children).
+     */
+    String render(String origin, InetAddress nsAddress, Map<String, List<String>> childDs) {
         String o = name(origin);
         StringBuilder z = new StringBuilder();
         z.append("$ORIGIN ").append(o).append(".\n$TTL 30\n");
@@ -87,6 +112,9 @@ final class TestZones {
                 // Delegation with glue, so the parent can vouch for (and later sign a DS for) the child.
                 z.append(child).append(". IN NS ns.").append(child).append(".\n");
                 z.append("ns.").append(child).append(". IN A ").append(nsAddress.getHostAddress()).append('\n');
+                for (String ds : childDs.getOrDefault(child, List.of())) {
+                    z.append(ds).append('\n');
+                }
             }
         }
         for (Rr rr : zones.get(o)) {

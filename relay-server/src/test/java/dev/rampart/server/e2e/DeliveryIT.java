@@ -168,6 +168,17 @@ class DeliveryIT {
         assertThat(entry.path("recipients").path(0).path("address").asText()).isEqualTo("erin@late.test");
         assertThat(entry.path("recipients").path(0).path("attempts").asInt()).isGreaterThanOrEqualTo(1);
 
+        // The CLI shows the same listing as JSON.
+        Tools.Result list = relay.cli("queue", "list", "--json");
+        assertThat(list.exitCode()).as(list.output()).isZero();
+        JsonNode listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.output());
+        assertThat(listed.path("messages").findValuesAsText("id")).contains(queueId);
+
+        // A clean stop and start keeps the deferred message (QUE-02): it is still there, still deferred.
+        relay.stop();
+        relay.restart();
+        assertThat(relay.queued(queueId)).as("deferred message after restart").isPresent();
+
         try (PostfixReceiver lateMx = PostfixReceiver.builder("mx.late.test").domains("late.test").address(lateAddress)
                 .start(dir.resolve("mx-late"))) {
             Tools.Result flush = relay.cli("queue", "flush");

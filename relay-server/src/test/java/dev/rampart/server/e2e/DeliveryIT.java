@@ -171,7 +171,7 @@ class DeliveryIT {
         // The CLI shows the same listing as JSON.
         Tools.Result list = relay.cli("queue", "list", "--json");
         assertThat(list.exitCode()).as(list.output()).isZero();
-        JsonNode listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.output());
+        JsonNode listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.stdout());
         assertThat(listed.path("messages").findValuesAsText("id")).contains(queueId);
 
         // A clean stop and start keeps the deferred message (QUE-02): it is still there, still deferred.

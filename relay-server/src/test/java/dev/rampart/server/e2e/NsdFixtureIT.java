@@ -32,23 +32,23 @@ class NsdFixtureIT {
 
             Tools.Result mx = Tools.run(Duration.ofSeconds(20), dig.toString(), at, port, "+short", "+norec", "MX", "dest.test");
             assertThat(mx.exitCode()).as(mx.output()).isZero();
-            assertThat(mx.output().lines()).containsExactlyInAnyOrder("10 mx1.dest.test.", "20 mx2.other.test.");
+            assertThat(mx.stdout().lines()).containsExactlyInAnyOrder("10 mx1.dest.test.", "20 mx2.other.test.");
 
             Tools.Result a = Tools.run(Duration.ofSeconds(20), dig.toString(), at, port, "+short", "+norec", "A", "mx1.dest.test");
-            assertThat(a.output().strip()).isEqualTo("127.0.25.1");
+            assertThat(a.stdout().strip()).isEqualTo("127.0.25.1");
 
             Tools.Result nullMx = Tools.run(Duration.ofSeconds(20), dig.toString(), at, port, "+short", "+norec", "MX", "nullmx.test");
-            assertThat(nullMx.output().strip()).isEqualTo("0 .");
+            assertThat(nullMx.stdout().strip()).isEqualTo("0 .");
 
             Tools.Result txt = Tools.run(Duration.ofSeconds(20), dig.toString(), at, port, "+short", "+norec", "TXT", "_mta-sts.dest.test");
-            assertThat(txt.output().strip()).isEqualTo("\"v=STSv1; id=1\"");
+            assertThat(txt.stdout().strip()).isEqualTo("\"v=STSv1; id=1\"");
 
             Tools.Result missing = Tools.run(Duration.ofSeconds(20), dig.toString(), at, port, "+norec", "MX", "nowhere.test");
-            assertThat(missing.output()).contains("status: NXDOMAIN");
+            assertThat(missing.stdout()).contains("status: NXDOMAIN");
 
             // dest.test is its own zone, delegated from test. (the hook for signing it separately later)
             Tools.Result ns = Tools.run(Duration.ofSeconds(20), dig.toString(), at, port, "+short", "+norec", "NS", "dest.test");
-            assertThat(ns.output().strip()).isEqualTo("ns.dest.test.");
+            assertThat(ns.stdout().strip()).isEqualTo("ns.dest.test.");
         }
     }
 
@@ -63,13 +63,13 @@ class NsdFixtureIT {
             String port = "-p" + nsd.port();
 
             Tools.Result mx = Tools.run(Duration.ofSeconds(20), dig.toString(), at, port, "+dnssec", "+norec", "MX", "secure.test");
-            assertThat(mx.output()).contains("10 mx.secure.test.").containsPattern("RRSIG\\s+MX\\s+13 ");
+            assertThat(mx.stdout()).contains("10 mx.secure.test.").containsPattern("RRSIG\\s+MX\\s+13 ");
 
             // The parent (test.) vouches for the child with exactly the DS the signer computed for its KSK.
             Tools.Result ds = Tools.run(Duration.ofSeconds(20), dig.toString(), at, port, "+short", "+norec", "DS", "secure.test");
             String childDs = signer.ds("secure.test").get(0);
             String digest = childDs.substring(childDs.lastIndexOf(' ') + 1);
-            assertThat(ds.output().replace(" ", "").toLowerCase()).contains(digest.toLowerCase());
+            assertThat(ds.stdout().replace(" ", "").toLowerCase()).contains(digest.toLowerCase());
 
             Path anchor = signer.trustAnchor(dir.resolve("anchor.ds"));
             assertThat(java.nio.file.Files.readString(anchor)).startsWith("test.").contains("\tDS\t");

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>World: sender.test (mx.sender.test, STARTTLS; receives the notices), tls.test (mx.tls.test, STARTTLS,
  * rejects refused@tls.test), plain.test (mx.plain.test, no STARTTLS), nullmx.test (null MX), late.test
- * (mx.late.test at an address where nothing listens until a test starts a receiver there).
+ * (mx.late.test at an address where nothing listens until a test starts a receiver there), slow.test
+ * (mx.slow.test, where nothing ever listens). Delay notices are due 3 s after arrival.
  */
 class DeliveryIT {
 
@@ -52,10 +53,11 @@ class DeliveryIT {
                 .mx("tls.test", 10, "mx.tls.test").a("mx.tls.test", tlsMx.address())
                 .mx("plain.test", 10, "mx.plain.test").a("mx.plain.test", plainMx.address())
                 .nullMx("nullmx.test")
-                .mx("late.test", 10, "mx.late.test").a("mx.late.test", lateAddress);
+                .mx("late.test", 10, "mx.late.test").a("mx.late.test", lateAddress)
+                .mx("slow.test", 10, "mx.slow.test").a("mx.slow.test", HostTools.freeLoopback(25, false));
         nsd = NsdServer.start(zones, dir.resolve("nsd"));
         // A long retry interval: a deferred message comes back only when a test flushes the queue.
-        relay = RampartProcess.builder(dir.resolve("relay")).dns(nsd).retrySchedule("10m").start();
+        relay = RampartProcess.builder(dir.resolve("relay")).dns(nsd).retrySchedule("10m").delayWarning("3s").start();
     }
 
     @AfterAll
@@ -189,6 +191,35 @@ class DeliveryIT {
             Await.untilTrue("the delivered message to leave the queue", WAIT, () -> relay.queued(queueId).isEmpty(),
                     relay::diagnostics);
         }
+    }
+
+    @Test
+    void que13_aRecipientDeferredPastTheDelayWarningGetsOneDelayNotice() throws Exception {
+        String queueId = submit(List.of("frank@slow.test"), "slow-host");
+        relay.awaitDelivery("deferral of frank@slow.test",
+                l -> l.queueId().equals(queueId) && l.rcpt().equals("frank@slow.test") && l.status().equals("deferred"), WAIT);
+        // Retries happen only on flush (10 min schedule); flush until an attempt falls after the 3 s warning time.
+        MaildirMessage notice = Await.until("a delay notice about frank@slow.test", WAIT, () -> {
+            Tools.Result flush = relay.cli("queue", "flush");
+            if (flush.exitCode() != 0) {
+                throw new Await.Abort("queue flush failed: " + flush.output());
+            }
+            return senderMx.messagesFor(SENDER).stream().filter(m -> m.text().contains("frank@slow.test")).findFirst();
+        }, relay::diagnostics);
+        MimeMessage dsn = TestMail.parse(notice);
+        assertThat(dsn.getSubject()).isEqualTo("Delayed Mail (still being retried)");
+        InternetHeaders rcpt = TestMail.statusGroups(dsn).get(1);
+        assertThat(rcpt.getHeader("Final-Recipient", null)).isEqualTo("rfc822; frank@slow.test");
+        assertThat(rcpt.getHeader("Action", null)).isEqualTo("delayed");
+        assertThat(rcpt.getHeader("Status", null)).startsWith("4.");
+        assertThat(rcpt.getHeader("Will-Retry-Until")).isNotNull();
+
+        // One delay notice only (QUE-13 [D]): another retry round adds no second one.
+        relay.cli("queue", "flush");
+        relay.awaitDelivery("a second deferral of frank@slow.test", l -> l.queueId().equals(queueId)
+                && l.rcpt().equals("frank@slow.test") && Integer.parseInt(l.get("attempts")) >= 3, WAIT);
+        assertThat(senderMx.messagesFor(SENDER)).filteredOn(m -> m.text().contains("frank@slow.test")
+                && m.text().contains("Action: delayed")).hasSize(1);
     }
 
     /** Submits one message from {@link #SENDER}; returns its queue id from the 250 reply. */

@@ -56,6 +56,7 @@ final class RampartProcess implements AutoCloseable {
         private List<String> allowedNetworks = List.of("127.0.0.0/8");
         private List<String> retrySchedule = List.of("10m");
         private List<String> dnsServers = List.of();
+        private String delayWarning = "";
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -68,6 +69,12 @@ final class RampartProcess implements AutoCloseable {
 
         Builder retrySchedule(String... durations) {
             retrySchedule = List.of(durations);
+            return this;
+        }
+
+        /** queue.delay-warning: how long before a deferred recipient's sender gets one delay notice (QUE-13). */
+        Builder delayWarning(String duration) {
+            delayWarning = duration;
             return this;
         }
 
@@ -88,6 +95,7 @@ final class RampartProcess implements AutoCloseable {
                     .append("queue:\n")
                     .append("  dir: \"").append(dir.resolve("spool")).append("\"\n")
                     .append("  retry-schedule: ").append(yamlList(retrySchedule)).append('\n')
+                    .append(delayWarning.isEmpty() ? "" : "  delay-warning: \"" + delayWarning + "\"\n")
                     .append("admin:\n")
                     .append("  listen: \"127.0.0.1:").append(adminPort).append("\"\n")
                     .append("dns:\n")

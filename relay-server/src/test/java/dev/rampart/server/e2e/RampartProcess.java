@@ -107,7 +107,12 @@ final class RampartProcess implements AutoCloseable {
             Path config = dir.resolve("rampart.yaml");
             Files.writeString(config, y.toString(), StandardCharsets.UTF_8);
             RampartProcess relay = new RampartProcess(dir, config, smtpPort, adminPort);
-            relay.launch();
+            try {
+                relay.launch();
+            } catch (RuntimeException | Error | IOException | InterruptedException e) {
+                relay.close(); // a relay that never greeted is still our process to end
+                throw e;
+            }
             return relay;
         }
 

@@ -65,7 +65,9 @@ final class HostTools {
                 return address;
             }
         }
-        throw new IllegalStateException("no free loopback address for port " + port);
+        throw new IllegalStateException("no free loopback address for port " + port + " in 127.100-249.x.y: is a"
+                + " system server bound to that port on every address (e.g. a started nsd/bind9 for 53, postfix/exim"
+                + " for 25)? The tests need it bound to specific addresses or stopped");
     }
 
     /** A free TCP port on 127.0.0.1 chosen by the kernel. */

@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  * The built relay ({@code java -jar rampart.jar serve --config <yaml>}) as a child process, run with the
  * test JVM's own java. The jar comes from the system property {@code rampart.jar} (set by failsafe).
  * stdout/stderr go to files, appended across restarts so the delivery log of every run stays readable.
- * {@link #start} and {@link #restart} return once the SMTP port greets with 220. {@link #kill9()} is a
+ * {@link #start} and {@link #restart} return once the SMTP port greets with 220 and the admin listener
+ * answers {@code /healthz}. {@link #kill9()} is a
  * crash (SIGKILL), {@link #stop()} a clean SIGTERM. Not thread-safe.
  */
 final class RampartProcess implements AutoCloseable {
@@ -150,6 +151,13 @@ final class RampartProcess implements AutoCloseable {
                 s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
                 return new String(code, StandardCharsets.US_ASCII).equals("220");
             }
+        }, this::diagnostics);
+        Await.untilTrue("the admin listener to answer /healthz", START_TIMEOUT, () -> {
+            if (!process.isAlive()) {
+                throw new Await.Abort("the relay exited during start\n" + diagnostics());
+            }
+            return http.send(HttpRequest.newBuilder(URI.create(adminUrl() + "/healthz")).GET()
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         }, this::diagnostics);
     }
 

@@ -47,6 +47,17 @@ class PostfixFixtureIT {
             assertThat(plain.messages()).hasSize(1);
             assertThat(tls.maillog()).anyMatch(l -> l.contains("Anonymous TLS connection established")
                     || l.contains("TLS connection established"));
+
+            // The certificate the receiver serves is the one its TLSA helper describes (DANE tests rely on it).
+            Path openssl = HostTools.require("openssl", "openssl");
+            Tools.Result spki = Tools.run(WAIT, "bash", "-c", openssl + " s_client -starttls smtp -connect "
+                    + tls.address().getHostAddress() + ":25 -servername mx1.dest.test </dev/null 2>/dev/null | "
+                    + openssl + " x509 -noout -pubkey | " + openssl + " pkey -pubin -outform DER | "
+                    + openssl + " dgst -sha256 -hex");
+            assertThat(spki.exitCode()).as(spki.output()).isZero();
+            String servedDigest = spki.stdout().strip().replaceAll(".*= *", "");
+            assertThat(tls.tlsaDaneEe()).isEqualTo("3 1 1 " + servedDigest);
+            assertThat(plain.certificate()).isEmpty();
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,12 +41,15 @@ final class PostfixReceiver implements AutoCloseable {
     private final InetAddress address;
     private final Path dir;
     private final ChildProcess process;
+    private final Optional<X509Certificate> certificate;
 
-    private PostfixReceiver(String hostname, InetAddress address, Path dir, ChildProcess process) {
+    private PostfixReceiver(String hostname, InetAddress address, Path dir, ChildProcess process,
+                            Optional<X509Certificate> certificate) {
         this.hostname = hostname;
         this.address = address;
         this.dir = dir;
         this.process = process;
+        this.certificate = certificate;
     }
 
     static Builder builder(String hostname) {
@@ -150,8 +154,10 @@ final class PostfixReceiver implements AutoCloseable {
                 .append(", permit_mynetworks, reject_unauth_destination\n")
                 .append("smtpd_tls_received_header = yes\n")
                 .append("smtpd_tls_loglevel = 1\n");
+        Optional<X509Certificate> certificate = Optional.empty();
         if (b.starttls) {
             TestCertificates.PemFiles pem = TestCertificates.selfSigned(b.hostname, conf);
+            certificate = Optional.of(pem.certificate());
             main.append("smtpd_tls_security_level = may\n")
                     .append("smtpd_tls_cert_file = ").append(pem.cert()).append('\n')
                     .append("smtpd_tls_key_file = ").append(pem.key()).append('\n');
@@ -184,7 +190,7 @@ final class PostfixReceiver implements AutoCloseable {
         }
         ChildProcess process = ChildProcess.start("postfix-" + b.hostname,
                 List.of(postfix.toString(), "-c", conf.toString(), "start-fg"), dir, dir, Map.of());
-        PostfixReceiver receiver = new PostfixReceiver(b.hostname, address, dir, process);
+        PostfixReceiver receiver = new PostfixReceiver(b.hostname, address, dir, process, certificate);
         try {
             receiver.awaitGreeting();
         } catch (RuntimeException | Error e) {
@@ -252,6 +258,21 @@ final class PostfixReceiver implements AutoCloseable {
 
     InetAddress address() {
         return address;
+    }
+
+    /** The STARTTLS certificate, when STARTTLS is on (e.g. to publish a TLSA record for it). */
+    Optional<X509Certificate> certificate() {
+        return certificate;
+    }
+
+    /**
+     * TLSA RDATA "3 1 1 <hex>" (DANE-EE, SPKI, SHA-256; RFC 7671 §5.1) for this receiver's certificate, for
+     * {@code TestZones.add("_25._tcp." + hostname, "TLSA", ...)}.
+     */
+    String tlsaDaneEe() throws java.security.NoSuchAlgorithmException {
+        X509Certificate cert = certificate.orElseThrow(() -> new IllegalStateException(hostname + " has no STARTTLS"));
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded());
+        return "3 1 1 " + java.util.HexFormat.of().formatHex(digest);
     }
 
     /** Every message delivered so far, oldest first (by file modification time, then name). */

@@ -218,6 +218,15 @@ class DeliveryIT {
         relay.cli("queue", "flush");
         relay.awaitDelivery("a second deferral of frank@slow.test", l -> l.queueId().equals(queueId)
                 && l.rcpt().equals("frank@slow.test") && Integer.parseInt(l.get("attempts")) >= 3, WAIT);
+        // Notices are queued before the attempt is logged; once none is left in the queue, all have arrived.
+        Await.untilTrue("every queued notice (sender <>) to be delivered", WAIT, () -> {
+            for (JsonNode m : relay.queue().path("messages")) {
+                if (m.path("sender").asText().isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        }, relay::diagnostics);
         assertThat(senderMx.messagesFor(SENDER)).filteredOn(m -> m.text().contains("frank@slow.test")
                 && m.text().contains("Action: delayed")).hasSize(1);
     }

@@ -1,0 +1,87 @@
+package dev.rampart.server.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DNSSEC for the test world with ldnsutils (Debian package ldnsutils): per zone a fresh ECDSA P-256 KSK and
+ * ZSK ({@code ldns-keygen}), the zone signed with both ({@code ldns-signzone}), and the KSK's SHA-256 DS
+ * ({@code ldns-key2ds}) for the parent. The DS of the TLD zone {@code test.} is the trust anchor a
+ * validating resolver in the relay (or a test) needs: {@link #trustAnchor}. Not thread-safe.
+ */
+final class LdnsZoneSigner implements TestZones.ZoneSigner {
+
+    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path keyDir;
+    private final Map<String, List<String>> dsByZone = new LinkedHashMap<>();
+
+    LdnsZoneSigner(Path keyDir) {
+        this.keyDir = keyDir;
+    }
+
+    @Override
+    public TestZones.Signed sign(String origin, Path zoneFile) throws IOException, InterruptedException {
+        Path keygen = HostTools.require("ldns-keygen", "ldnsutils");
+        Path signzone = HostTools.require("ldns-signzone", "ldnsutils");
+        Path key2ds = HostTools.require("ldns-key2ds", "ldnsutils");
+        Path dir = keyDir.resolve(origin);
+        Files.createDirectories(dir);
+        String ksk = run(dir, keygen.toString(), "-a", "ECDSAP256SHA256", "-k", "-r", "/dev/urandom", origin + ".").strip();
+        String zsk = run(dir, keygen.toString(), "-a", "ECDSAP256SHA256", "-r", "/dev/urandom", origin + ".").strip();
+        Path signed = zoneFile.resolveSibling(zoneFile.getFileName() + ".signed");
+        run(dir, signzone.toString(), "-o", origin + ".", "-f", signed.toString(), zoneFile.toString(),
+                dir.resolve(zsk).toString(), dir.resolve(ksk).toString());
+        List<String> ds = new ArrayList<>();
+        for (String line : run(dir, key2ds.toString(), "-n", "-2", dir.resolve(ksk + ".key").toString()).lines().toList()) {
+            if (!line.isBlank()) {
+                ds.add(line.strip());
+            }
+        }
+        dsByZone.put(origin, List.copyOf(ds));
+        return new TestZones.Signed(signed, ds);
+    }
+
+    /** The DS records of {@code origin}'s KSK, once it has been signed (for {@code test} this is the anchor). */
+    List<String> ds(String origin) {
+        List<String> ds = dsByZone.get(origin);
+        if (ds == null) {
+            throw new IllegalStateException(origin + " has not been signed");
+        }
+        return ds;
+    }
+
+    /** Writes the TLD's DS as a zone-file trust anchor (dnsjava loadTrustAnchors, Unbound trust-anchor-file). */
+    Path trustAnchor(Path file) throws IOException {
+        Files.writeString(file, String.join("\n", ds(TestZones.TLD)) + "\n", StandardCharsets.US_ASCII);
+        return file;
+    }
+
+    private static String run(Path dir, String... command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        Process p = pb.redirectErrorStream(false).start();
+        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(TOOL_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " did not finish within " + TOOL_TIMEOUT);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed (" + p.exitValue() + "): " + err.join());
+        }
+        return out;
+    }
+}

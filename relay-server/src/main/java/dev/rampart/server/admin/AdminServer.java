@@ -82,7 +82,7 @@ public final class AdminServer implements AutoCloseable {
         s.createContext("/", this::handle);
         s.start();
         server = s;
-        log.info("admin listener started address={}", address());
+        log.atInfo().addKeyValue("address", hostPort(address())).log("admin listener started");
     }
 
     /** The bound address; only after {@link #start()}. */
@@ -110,6 +110,12 @@ public final class AdminServer implements AutoCloseable {
         }
         server = null;
         log.info("admin listener stopped");
+    }
+
+    /** "127.0.0.1:8025" / "[::1]:8025", for logs and messages. */
+    public static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     // ------------------------------------------------------------------ routing
@@ -151,7 +157,8 @@ public final class AdminServer implements AutoCloseable {
                 route = routeName(path);
                 reply = route(method, path, exchange.getRequestHeaders().getFirst("Accept"));
             } catch (IOException e) {
-                log.warn("admin request failed method={} path={} error=\"{}\"", method, path, e.toString());
+                log.atWarn().addKeyValue("method", method).addKeyValue("path", path).addKeyValue("error", e.toString())
+                        .log("admin request failed");
                 reply = Reply.error(503, "queue unavailable: " + e.getMessage());
             } catch (RuntimeException e) {
                 log.error("admin request failed method={} path={}", method, path, e);
@@ -251,7 +258,7 @@ public final class AdminServer implements AutoCloseable {
     private Reply flush() throws IOException {
         int n = queue.flush();
         wakeScheduler.run();
-        log.info("queue flushed by operator messages={}", n);
+        log.atInfo().addKeyValue("messages", n).log("queue flushed by operator");
         ObjectNode o = QueueJson.MAPPER.createObjectNode();
         o.put("flushed", n);
         return Reply.json(200, o);
@@ -287,13 +294,13 @@ public final class AdminServer implements AutoCloseable {
         if (!queue.delete(id)) {
             return notFound(id);
         }
-        log.info("queue message deleted by operator queue_id={}", id);
+        log.atInfo().addKeyValue("queue_id", id).log("queue message deleted by operator");
         return done(id, "deleted");
     }
 
     private Reply hold(QueueId id) throws IOException {
         if (queue.hold(id)) {
-            log.info("queue message held by operator queue_id={}", id);
+            log.atInfo().addKeyValue("queue_id", id).log("queue message held by operator");
             return done(id, "held");
         }
         return queue.find(id).isPresent() ? Reply.error(409, "message " + id + " cannot be held in its current state")
@@ -303,7 +310,7 @@ public final class AdminServer implements AutoCloseable {
     private Reply release(QueueId id) throws IOException {
         if (queue.release(id)) {
             wakeScheduler.run();
-            log.info("queue message released by operator queue_id={}", id);
+            log.atInfo().addKeyValue("queue_id", id).log("queue message released by operator");
             return done(id, "released");
         }
         return queue.find(id).isPresent() ? Reply.error(409, "message " + id + " is not on hold")

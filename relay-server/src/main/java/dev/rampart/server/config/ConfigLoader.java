@@ -131,7 +131,10 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            String what = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+            // SnakeYAML indents its position and source-excerpt lines; the unindented ones say what is wrong.
+            String what = e.getOriginalMessage().lines()
+                    .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                    .reduce((a, b) -> a + "; " + b).orElse("syntax error");
             throw new ConfigException(origin.replaceFirst("^in ", ""), "invalid YAML" + where + ": " + what, "");
         }
         if (root == null || root.isMissingNode() || root.isNull()) {

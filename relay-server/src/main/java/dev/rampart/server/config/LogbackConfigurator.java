@@ -26,7 +26,7 @@ public final class LogbackConfigurator {
 
     /** UTC ISO-8601 time, level, logger, message, then key=value pairs when the event has any. */
     public static final String TEXT_PATTERN =
-            "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{20} %msg%replace( %kvp{NONE}){'^ $', ''}%n%ex";
+            "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{20} %msg%replace( %kvp{DOUBLE}){'^ $', ''}%n%ex";
 
     private LogbackConfigurator() {}
 

@@ -164,6 +164,11 @@ public final class AdminServer implements AutoCloseable {
                 log.error("admin request failed method={} path={}", method, path, e);
                 reply = Reply.error(500, "internal error: " + e);
             }
+            // Counted before the reply goes out, so a client that has its answer also sees it counted.
+            Counter.builder("rampart_admin_requests")
+                    .description("Admin HTTP requests by route and status")
+                    .tag("route", route).tag("status", Integer.toString(reply.status()))
+                    .register(metrics).increment();
             exchange.getResponseHeaders().set("Content-Type", reply.contentType());
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             if (!reply.allow().isEmpty()) {
@@ -176,10 +181,6 @@ public final class AdminServer implements AutoCloseable {
                     os.write(reply.body());
                 }
             }
-            Counter.builder("rampart_admin_requests")
-                    .description("Admin HTTP requests by route and status")
-                    .tag("route", route).tag("status", Integer.toString(reply.status()))
-                    .register(metrics).increment();
         }
     }
 

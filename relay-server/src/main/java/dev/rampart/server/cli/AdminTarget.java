@@ -1,6 +1,7 @@
 package dev.rampart.server.cli;
 
 import dev.rampart.server.config.ConfigException;
+import dev.rampart.server.config.ConfigKey;
 import dev.rampart.server.config.ConfigLoader;
 import dev.rampart.server.config.HostPort;
 import picocli.CommandLine;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 /**
  * Where {@code rampart queue ...} finds the relay: {@code --admin URL}, else admin.listen of
  * {@code --config FILE}, else admin.listen of the built-in configuration (environment overrides apply).
+ * Only admin.listen is read, so an operator who may not read the relay's key files can still use it.
  * A wildcard listen address is reached over loopback.
  */
 final class AdminTarget {
@@ -33,7 +35,8 @@ final class AdminTarget {
             }
             return admin;
         }
-        HostPort listen = (config == null ? loader.loadEmbedded() : loader.load(config)).admin().listen();
+        HostPort listen = (config == null ? loader.loadOneEmbedded(ConfigKey.ADMIN_LISTEN)
+                : loader.loadOne(ConfigKey.ADMIN_LISTEN, config)).orElseThrow();
         String host = switch (listen.host()) {
             case "0.0.0.0" -> "127.0.0.1";
             case "::", "0:0:0:0:0:0:0:0" -> "::1";

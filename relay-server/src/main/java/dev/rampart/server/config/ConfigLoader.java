@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -64,15 +65,39 @@ public final class ConfigLoader {
 
     /** Loads {@code file} plus environment overrides. */
     public RampartConfig load(Path file) throws ConfigException {
-        String text;
+        return load(read(file), "in " + file);
+    }
+
+    /**
+     * One key's value from {@code file} plus the environment, without checking the other keys: what
+     * {@code rampart queue} needs to find the relay, even for an operator who cannot read the TLS key the
+     * file names. Empty when the key is not set and has no default.
+     */
+    public <T> Optional<T> loadOne(ConfigKey<T> key, Path file) throws ConfigException {
+        return loadOne(key, read(file), "in " + file);
+    }
+
+    /** {@link #loadOne(ConfigKey, Path)} for the embedded default configuration. */
+    public <T> Optional<T> loadOneEmbedded(ConfigKey<T> key) throws ConfigException {
+        return loadOne(key, embeddedText(), "in built-in " + EMBEDDED_RESOURCE);
+    }
+
+    @SuppressWarnings("unchecked") // parse(key, ...) returns a value of the key's own type
+    private <T> Optional<T> loadOne(ConfigKey<T> key, String yamlText, String origin) throws ConfigException {
+        Map<ConfigKey<?>, Raw> raw = new HashMap<>();
+        readYaml(yamlText, origin, raw);
+        readEnvironment(raw);
+        return Optional.ofNullable((T) parse(key, raw.get(key)));
+    }
+
+    private static String read(Path file) throws ConfigException {
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (CharacterCodingException e) {
             throw new ConfigException(file.toString(), "not UTF-8 text", "");
         } catch (IOException e) {
             throw new ConfigException(file.toString(), "cannot read file (" + describe(e) + ")", "");
         }
-        return load(text, "in " + file);
     }
 
     /** Loads the embedded default configuration plus environment overrides. */

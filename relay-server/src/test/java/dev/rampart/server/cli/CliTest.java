@@ -202,6 +202,15 @@ class CliTest {
     }
 
     @Test
+    void queueCommandsNeedOnlyTheAdminListenKey() throws Exception {
+        String listen = AdminServer.hostPort(admin.address());
+        Path f = config("admin:\n  listen: \"" + listen + "\"\nsmtp:\n  tls:\n    cert: /root-only/cert.pem\n"
+                + "    key: /root-only/key.pem\n");
+        assertThat(run("config", "check", "--config", f.toString()).exit()).isEqualTo(2);
+        assertThat(run("queue", "list", "--config", f.toString()).exit()).isZero();
+    }
+
+    @Test
     void unreachableRelayExitsOneAndSaysWhatWasTried() throws Exception {
         int port = freePort();
         Run r = run("queue", "list", "--admin", "http://127.0.0.1:" + port);

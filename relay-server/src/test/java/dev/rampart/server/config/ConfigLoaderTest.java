@@ -300,6 +300,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void loadOneReadsOnlyThatKeyWithEnvironmentOverrides() throws Exception {
+        Path f = file("partial.yaml", "admin:\n  listen: \"127.0.0.1:9000\"\nsmtp:\n  tls:\n    cert: unreadable.pem\n");
+        assertThat(loader(Map.of()).loadOne(ConfigKey.ADMIN_LISTEN, f)).hasValue(new HostPort("127.0.0.1", 9000));
+        assertThat(loader(Map.of("RAMPART_ADMIN_LISTEN", "[::1]:9001")).loadOne(ConfigKey.ADMIN_LISTEN, f))
+                .hasValue(new HostPort("::1", 9001));
+        assertThat(loader(Map.of()).loadOneEmbedded(ConfigKey.ADMIN_LISTEN)).hasValue(new HostPort("127.0.0.1", 8025));
+        assertThat(loader(Map.of()).loadOne(ConfigKey.TLS_TRUST_STORE, f)).isEmpty();
+        assertThatThrownBy(() -> loader(Map.of("RAMPART_ADMIN_LISTEN", "nowhere")).loadOne(ConfigKey.ADMIN_LISTEN, f))
+                .hasMessageStartingWith("config error: admin.listen: expected host:port");
+    }
+
+    @Test
     void unknownRampartVariablesAreReported() {
         Map<String, String> env = new HashMap<>();
         env.put("RAMPART_SMTP_LISTENS", "x");

@@ -7,6 +7,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -108,9 +109,37 @@ sealed interface ValueType<T> {
             return Cidr.parse(text);
         }
 
+        /** RFC 5952 text for IPv6 blocks ("::1/128", not "0:0:0:0:0:0:0:1/128"). */
         @Override
         public String format(Cidr value) {
-            return value.toString();
+            String text = value.toString();
+            int slash = text.indexOf('/');
+            String address = text.substring(0, slash);
+            return (address.indexOf(':') < 0 ? address : compressIpv6(address)) + text.substring(slash);
+        }
+
+        /** Replaces the longest run (at least two, the first on a tie) of zero groups with "::". */
+        static String compressIpv6(String full) {
+            String[] groups = full.split(":");
+            int bestStart = -1;
+            int bestLength = 1;
+            for (int i = 0; i < groups.length; ) {
+                int j = i;
+                while (j < groups.length && groups[j].equals("0")) {
+                    j++;
+                }
+                if (j - i > bestLength) {
+                    bestStart = i;
+                    bestLength = j - i;
+                }
+                i = j == i ? i + 1 : j;
+            }
+            if (bestStart < 0) {
+                return full;
+            }
+            String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
+            String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+            return head + "::" + tail;
         }
     }
 

@@ -66,4 +66,19 @@ class TextFormatsTest {
     void badSizesAreRejected(String text) {
         assertThatThrownBy(() -> SizeText.parse(text)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "::1/128, ::1/128",
+        "0:0:0:0:0:0:0:0/0, ::/0",
+        "fd00::/8, fd00::/8",
+        "2001:db8:0:0:1:0:0:1/128, 2001:db8::1:0:0:1/128",
+        "2001:db8:0:1:1:1:1:1/64, 2001:db8:0:1:1:1:1:1/64",
+        "10.0.0.0/8, 10.0.0.0/8",
+    })
+    void cidrsAreWrittenInRfc5952Form(String text, String formatted) {
+        ValueType.CidrValue type = new ValueType.CidrValue();
+        assertThat(type.format(Cidr.parse(text))).isEqualTo(formatted);
+        assertThat(Cidr.parse(type.format(Cidr.parse(text)))).isEqualTo(Cidr.parse(text));
+    }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.net.UnknownHostException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,8 @@ import java.util.function.Supplier;
 public final class ConfigLoader {
     /** Classpath name of the embedded default configuration (config/rampart.yaml in the source tree). */
     public static final String EMBEDDED_RESOURCE = "rampart.yaml";
+
+    private static final int MAX_FILE_SIZE = 1 << 20;
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -91,8 +94,14 @@ public final class ConfigLoader {
     }
 
     private static String read(Path file) throws ConfigException {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+        try (InputStream in = Files.newInputStream(file)) {
+            // Bounded, so a wrong path such as /dev/zero is an error rather than an out-of-memory crash.
+            byte[] bytes = in.readNBytes(MAX_FILE_SIZE + 1);
+            if (bytes.length > MAX_FILE_SIZE) {
+                throw new ConfigException(file.toString(), "file too large for a configuration (over "
+                        + SizeText.format(MAX_FILE_SIZE) + ")", "");
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new ConfigException(file.toString(), "not UTF-8 text", "");
         } catch (IOException e) {

@@ -217,6 +217,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void oversizedFileIsRejectedWithoutReadingItAll() throws Exception {
+        Path f = dir.resolve("huge.yaml");
+        Files.write(f, new byte[(1 << 20) + 10]);
+        assertThatThrownBy(() -> loader(Map.of()).load(f)).hasMessageContaining("file too large for a configuration");
+    }
+
+    @Test
     void nonUtf8FileIsRejected() throws Exception {
         Path f = dir.resolve("latin1.yaml");
         Files.write(f, new byte[] {'#', ' ', (byte) 0xE9, '\n'});

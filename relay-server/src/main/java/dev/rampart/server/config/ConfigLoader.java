@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -182,9 +181,7 @@ public final class ConfigLoader {
     }
 
     private void walk(String section, JsonNode node, String origin, Map<ConfigKey<?>, Raw> out) throws ConfigException {
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             String path = section.isEmpty() ? f.getKey() : section + "." + f.getKey();
             JsonNode value = f.getValue();
             var key = ConfigKey.byPath(path);

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -62,9 +61,7 @@ class ReferenceConfigTest {
     }
 
     private static void collectLeaves(String prefix, JsonNode node, Set<String> out) {
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
             if (e.getValue().isObject()) {
                 collectLeaves(path, e.getValue(), out);

@@ -6,14 +6,10 @@ import dev.rampart.server.config.RampartConfig;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
-import java.util.Set;
 
 /** {@code rampart config check}: validates a configuration and prints the values the relay would use. */
 @CommandLine.Command(name = "config", description = "Configuration tools.", mixinStandardHelpOptions = true)
 final class ConfigCommand implements Runnable {
-    /** Read by bin/rampart, not by the relay. */
-    private static final Set<String> LAUNCHER_VARIABLES = Set.of("RAMPART_JAVA_OPTS");
-
     private final Main.CliContext context;
 
     @CommandLine.Spec
@@ -41,9 +37,6 @@ final class ConfigCommand implements Runnable {
             return Main.ExitCode.USAGE;
         }
         for (String name : context.configLoader().unknownEnvironmentVariables()) {
-            if (LAUNCHER_VARIABLES.contains(name)) {
-                continue;
-            }
             err.println("note: environment variable " + name + " is not a configuration key; ignored");
         }
         out.println("# configuration is valid: " + source.describe() + " + defaults + RAMPART_* environment");

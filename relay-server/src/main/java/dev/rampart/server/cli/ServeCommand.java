@@ -7,6 +7,8 @@ import dev.rampart.server.config.LogbackConfigurator;
 import dev.rampart.server.config.RampartConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -21,6 +23,8 @@ import java.util.concurrent.Callable;
  */
 @CommandLine.Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the relay.")
 final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
     private final Main.CliContext context;
 
     @CommandLine.Mixin
@@ -44,6 +48,11 @@ final class ServeCommand implements Callable<Integer> {
             return Main.ExitCode.USAGE;
         }
         LogbackConfigurator.apply(config.log(), System.out);
+        log.atInfo().addKeyValue("version", VersionCommand.version()).addKeyValue("config", source.describe())
+                .log("configuration loaded");
+        for (String name : context.configLoader().unknownEnvironmentVariables()) {
+            log.atWarn().addKeyValue("variable", name).log("environment variable is not a configuration key; ignored");
+        }
         // The disk queue and the delivery scheduler are wired here as they land.
         MessageQueue queue = new UnwiredQueue(config.queue().dir());
         Runnable schedulerWakeup = () -> { };

@@ -39,6 +39,9 @@ public final class ConfigLoader {
     /** Classpath name of the embedded default configuration (config/rampart.yaml in the source tree). */
     public static final String EMBEDDED_RESOURCE = "rampart.yaml";
 
+    /** JVM options for bin/rampart; not a configuration key. */
+    public static final String LAUNCHER_VARIABLE = "RAMPART_JAVA_OPTS";
+
     private static final int MAX_FILE_SIZE = 1 << 20;
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -137,10 +140,14 @@ public final class ConfigLoader {
         return build(raw);
     }
 
-    /** {@code RAMPART_*} variables that are not configuration keys (a typo, or meant for the launcher). */
+    /**
+     * {@code RAMPART_*} variables that are neither configuration keys nor read by bin/rampart
+     * ({@value #LAUNCHER_VARIABLE}): most likely typos, worth a warning since they change nothing.
+     */
     public List<String> unknownEnvironmentVariables() {
         return new TreeSet<>(environment.keySet()).stream()
-                .filter(n -> n.startsWith("RAMPART_") && ConfigKey.byEnvironmentVariable(n).isEmpty())
+                .filter(n -> n.startsWith("RAMPART_") && !n.equals(LAUNCHER_VARIABLE)
+                        && ConfigKey.byEnvironmentVariable(n).isEmpty())
                 .toList();
     }
 

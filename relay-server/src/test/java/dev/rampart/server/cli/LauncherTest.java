@@ -47,6 +47,27 @@ class LauncherTest {
     }
 
     @Test
+    void aJavaHomeOlderThan21IsSkipped() throws Exception {
+        versionRunsThroughTheLauncher(); // the jar exists from here on
+        for (String version : List.of("17.0.15", "1.8.0_392")) {
+            Path home = Files.createDirectories(dir.resolve("jdk-" + version + "/bin"));
+            Path fake = home.resolve("java");
+            Files.writeString(fake, "#!/bin/sh\necho 'openjdk version \"" + version + "\" 2024-01-01' >&2\n"
+                    + "echo 'this old java must not run rampart'\nexit 3\n");
+            assertThat(fake.toFile().setExecutable(true)).isTrue();
+            Path out = dir.resolve("out-" + version);
+            Path err = dir.resolve("err-" + version);
+            ProcessBuilder pb = new ProcessBuilder("bash", SCRIPT.toString(), "version").directory(dir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().put("JAVA_HOME", home.getParent().toString());
+            Process p = pb.start();
+            assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            assertThat(p.exitValue()).as("stderr: %s", Files.readString(err)).isZero();
+            assertThat(Files.readString(out)).startsWith("rampart " + VersionCommand.version());
+        }
+    }
+
+    @Test
     void serveStopsCleanlyOnSigterm() throws Exception {
         versionRunsThroughTheLauncher(); // makes sure the jar is built, so the timing below is the relay's
         int port;

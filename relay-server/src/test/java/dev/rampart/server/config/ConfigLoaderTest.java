@@ -324,6 +324,7 @@ class ConfigLoaderTest {
         env.put("RAMPART_SMTP_LISTENS", "x");
         env.put("RAMPART_SMTP_LISTEN", "127.0.0.1:25");
         env.put("PATH", "/bin");
+        env.put(ConfigLoader.LAUNCHER_VARIABLE, "-Xmx64m");
         assertThat(loader(env).unknownEnvironmentVariables()).containsExactly("RAMPART_SMTP_LISTENS");
     }
 

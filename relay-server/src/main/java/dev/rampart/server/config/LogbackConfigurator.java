@@ -1,0 +1,70 @@
+package dev.rampart.server.config;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.JsonEncoder;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import org.slf4j.LoggerFactory;
+
+import java.io.OutputStream;
+import java.util.Locale;
+
+/**
+ * Applies {@code log.format} and {@code log.level} to Logback at start, replacing the bootstrap
+ * configuration from logback.xml: one event per line on the given stream (stdout in production), either
+ * text or JSON ({@link JsonEncoder}, which carries the slf4j key/value pairs as fields). The delivery log,
+ * logger {@value #DELIVERY_LOGGER}, stays at INFO whatever the root level. Call once, before the relay
+ * starts; not meant to race with logging threads.
+ */
+public final class LogbackConfigurator {
+    /** The delivery log: one line per delivery attempt outcome; always on. */
+    public static final String DELIVERY_LOGGER = "rampart.delivery";
+
+    /** UTC ISO-8601 time, level, logger, message, then key=value pairs when the event has any. */
+    public static final String TEXT_PATTERN =
+            "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{20} %msg%replace( %kvp{DOUBLE}){'^ $', ''}%n%ex";
+
+    private LogbackConfigurator() {}
+
+    /** Reconfigures Logback; a no-op when slf4j is bound to another backend. */
+    public static void apply(RampartConfig.Log settings, OutputStream out) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        context.reset();
+        Encoder<ILoggingEvent> encoder = switch (settings.format()) {
+            case TEXT -> {
+                PatternLayoutEncoder e = new PatternLayoutEncoder();
+                e.setPattern(TEXT_PATTERN);
+                yield e;
+            }
+            case JSON -> {
+                JsonEncoder e = new JsonEncoder();
+                e.setWithSequenceNumber(false);
+                e.setWithNanoseconds(false);
+                e.setWithContext(false);
+                e.setWithMessage(false);
+                e.setWithArguments(false);
+                e.setWithFormattedMessage(true);
+                yield e;
+            }
+        };
+        encoder.setContext(context);
+        encoder.start();
+        OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+        appender.setContext(context);
+        appender.setName("stdout");
+        appender.setEncoder(encoder);
+        appender.setImmediateFlush(true);
+        appender.setOutputStream(out);
+        appender.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(settings.level().toUpperCase(Locale.ROOT), Level.INFO));
+        root.addAppender(appender);
+        context.getLogger(DELIVERY_LOGGER).setLevel(Level.INFO);
+    }
+}

@@ -15,12 +15,15 @@ import java.util.Optional;
  */
 public final class DeliveryClassifier {
 
-    /** Classifies a reply received at {@code stage}. A positive reply classifies as DELIVERED. */
+    /** Classifies a reply received at {@code stage}. A positive reply classifies as DELIVERED (except at DATA). */
     public Verdict reply(Stage stage, SmtpReply reply) {
         String status = statusOf(reply);
         String diagnostic = reply.oneLine();
         if (reply.positive()) {
-            return new Verdict(Disposition.DELIVERED, status, diagnostic);
+            // DATA must be answered with 354; a 2xx there is a broken peer, not a delivery.
+            return stage == Stage.DATA
+                    ? new Verdict(Disposition.DEFER, "4.5.0", "unexpected reply to DATA: " + diagnostic)
+                    : new Verdict(Disposition.DELIVERED, status, diagnostic);
         }
         boolean permanent = reply.permanentFailure();
         return switch (stage) {

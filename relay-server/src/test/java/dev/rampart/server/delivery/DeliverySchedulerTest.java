@@ -257,7 +257,7 @@ class DeliverySchedulerTest {
         scheduler.wake();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!queue.completed.contains(id) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
         }
         assertThat(queue.completed).containsExactly(id);
         scheduler.close();

@@ -32,6 +32,11 @@ final class DomainDelivery {
     /** At most this many sessions per attempt, across all MX hosts and addresses (Postfix: smtp_mx_address_limit). */
     private static final int MAX_SESSIONS_PER_ATTEMPT = 10;
     private static final Duration MX_LOOKUP_LIMIT = Duration.ofMinutes(2);
+    /**
+     * Recipients per transaction (Postfix: smtp_destination_recipient_limit). RFC 5321 §4.5.3.1.8 only
+     * promises 100; more go in further transactions over the same session.
+     */
+    static final int RECIPIENTS_PER_TRANSACTION = 50;
 
     private final RampartConfig.Delivery config;
     private final MxLookup mx;
@@ -173,16 +178,28 @@ final class DomainDelivery {
                     }
                 }
                 reached = true;
-                TransactionResult result = session.deliver(message, List.copyOf(pending));
                 List<RecipientStatus> still = new ArrayList<>();
-                for (TransactionResult.RecipientOutcome o : result.outcomes()) {
-                    Verdict v = o.verdict();
-                    if (v.disposition() == Disposition.TRY_NEXT_HOST) {
-                        still.add(o.recipient());
-                        last.put(o.recipient(), v);
-                    } else {
-                        boolean relayed = v.disposition() == Disposition.DELIVERED && !result.peerDsn();
-                        done.put(o.recipient(), new RecipientAttempt(o.recipient(), v, relay, session.tls(), relayed));
+                for (int from = 0; from < pending.size(); from += RECIPIENTS_PER_TRANSACTION) {
+                    List<RecipientStatus> chunk = List.copyOf(
+                            pending.subList(from, Math.min(pending.size(), from + RECIPIENTS_PER_TRANSACTION)));
+                    if (!session.reusable()) {
+                        // The connection broke in an earlier transaction: these were never offered here.
+                        Verdict v = new Verdict(Disposition.TRY_NEXT_HOST, "4.4.2",
+                                "connection lost before these recipients were sent");
+                        chunk.forEach(r -> last.put(r, v));
+                        still.addAll(chunk);
+                        continue;
+                    }
+                    TransactionResult result = session.deliver(message, chunk);
+                    for (TransactionResult.RecipientOutcome o : result.outcomes()) {
+                        Verdict v = o.verdict();
+                        if (v.disposition() == Disposition.TRY_NEXT_HOST) {
+                            still.add(o.recipient());
+                            last.put(o.recipient(), v);
+                        } else {
+                            boolean relayed = v.disposition() == Disposition.DELIVERED && !result.peerDsn();
+                            done.put(o.recipient(), new RecipientAttempt(o.recipient(), v, relay, session.tls(), relayed));
+                        }
                     }
                 }
                 pending = still;

@@ -74,6 +74,20 @@ class DeliverySchedulerTest {
     }
 
     @Test
+    void manyRecipientsAreSplitIntoTransactionsOverOneSession() throws Exception {
+        mx.hosts("x.example", "mx.x.example");
+        String[] many = new String[120];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "user" + i + "@x.example";
+        }
+        QueueId id = queue.add(params("s@origin.example"), rcpts(many), "body\r\n");
+        runRounds();
+        assertThat(connector.opens).hasSize(1);
+        assertThat(connector.transactions).extracting(t -> t.recipients().size()).containsExactly(50, 50, 20);
+        assertThat(queue.completed).containsExactly(id);
+    }
+
+    @Test
     void nextMxAfterConnectFailureQue09() throws Exception {
         mx.hosts("x.example", "mx1.x.example", "mx2.x.example");
         connector.refusing.add("mx1.x.example");

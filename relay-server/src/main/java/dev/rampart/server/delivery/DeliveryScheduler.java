@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -53,6 +54,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean connectorOpen = new AtomicBoolean(true);
     private final List<CompletableFuture<Void>> running = new ArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wakeUp = lock.newCondition();
@@ -228,22 +230,22 @@ public final class DeliveryScheduler implements AutoCloseable {
         }
         if (!await(all, CLOSE_GRACE)) {
             // Attempts waiting for admission give up; open sessions are cut, so their recipients defer.
-            tracker.close();
-            pool.close();
-            if (ownsConnector) {
-                connector.close();
-            }
+            releaseResources();
             if (!await(all, CLOSE_LIMIT)) {
                 LOG.warn("{} delivery attempt(s) still running at shutdown; they are retried after a restart",
                         inFlight.get());
             }
         }
+        releaseResources();
+        executor.shutdown();
+    }
+
+    private void releaseResources() {
         tracker.close();
         pool.close();
-        if (ownsConnector) {
+        if (ownsConnector && connectorOpen.compareAndSet(true, false)) {
             connector.close();
         }
-        executor.shutdown();
     }
 
     private static boolean await(CompletableFuture<Void> f, Duration limit) {

@@ -26,7 +26,8 @@ class ReplyDecoderTest {
     void multiLineReplyArrivingInPieces() {
         EmbeddedChannel ch = channel();
         feed(ch, "250-mx.example hello\r\n250-PIPE");
-        assertThat((Object) ch.readInbound()).isNull();
+        Object none = ch.readInbound();
+        assertThat(none).isNull();
         feed(ch, "LINING\r\n250 SIZE 1000\r\n220 next\r\n");
         assertThat((SmtpReply) ch.readInbound())
                 .isEqualTo(new SmtpReply(250, List.of("mx.example hello", "PIPELINING", "SIZE 1000")));

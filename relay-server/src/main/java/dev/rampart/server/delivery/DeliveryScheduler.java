@@ -43,6 +43,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private static final Duration MIN_IDLE_SLEEP = Duration.ofMillis(100);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
     private static final Duration CLOSE_LIMIT = Duration.ofSeconds(30);
+    private static final Duration FORGET_DESTINATIONS_AFTER = Duration.ofHours(1);
 
     private final MessageQueue queue;
     private final InstantSource clock;
@@ -157,6 +158,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             }
             boolean claimedNothing = inFlight.get() <= claimedBefore;
             Optional<Instant> poolExpiry = pool.closeExpired();
+            tracker.prune(clock.instant().minus(FORGET_DESTINATIONS_AFTER));
             Duration sleep = sleepTime(poolExpiry, claimedNothing);
             lock.lock();
             try {

@@ -65,6 +65,7 @@ final class DestinationTracker {
         boolean alive;
         int failures;
         Instant deadUntil = Instant.MIN;
+        Instant lastUsed = Instant.MIN;
         Verdict cause;
     }
 
@@ -76,6 +77,7 @@ final class DestinationTracker {
                     return new Admission.Refused(new Verdict(Disposition.DEFER, "4.3.2", "delivery is shutting down"));
                 }
                 State st = states.computeIfAbsent(destination, d -> new State());
+                st.lastUsed = clock.instant();
                 if (clock.instant().isBefore(st.deadUntil)) {
                     return new Admission.Refused(classifier.destinationDead(st.cause));
                 }
@@ -101,6 +103,30 @@ final class DestinationTracker {
         try {
             State st = states.get(destination);
             return st != null && clock.instant().isBefore(st.deadUntil);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets idle destinations not used since {@code idleSince} that are not dead, so the table does not
+     * grow with every domain ever seen. A forgotten destination starts again with a single probe.
+     */
+    void prune(Instant idleSince) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            states.values().removeIf(st -> st.active == 0 && !st.probing && !now.isBefore(st.deadUntil)
+                    && st.lastUsed.isBefore(idleSince));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int size() {
+        lock.lock();
+        try {
+            return states.size();
         } finally {
             lock.unlock();
         }

@@ -103,7 +103,14 @@ final class MessageDelivery {
                     ? new RecipientAttempt(a.recipient(), classifier.expired(a.verdict()), a.relay(), a.tls(),
                             a.peerLacksDsn()) : a).toList();
         }
-        Set<Integer> delayNoticeSent = sendNotices(message, envelope, attempts, now, expiresAt, expired);
+        NoticeOutcome noticeOutcome = sendNotices(message, envelope, attempts, now, expiresAt, expired);
+        if (noticeOutcome.failureNoticeLost()) {
+            attempts = attempts.stream().map(a -> a.verdict().disposition() == Disposition.BOUNCE
+                    ? new RecipientAttempt(a.recipient(), new Verdict(Disposition.DEFER, "4.3.0",
+                            a.verdict().diagnostic() + " (failure notice not yet queued)"), a.relay(), a.tls(),
+                            a.peerLacksDsn()) : a).toList();
+        }
+        Set<Integer> delayNoticeSent = noticeOutcome.delayNotified();
 
         List<RecipientUpdate> updates = new ArrayList<>();
         for (RecipientAttempt a : attempts) {
@@ -190,11 +197,18 @@ final class MessageDelivery {
         return DomainNames.normalize(domain);
     }
 
-    /** Queues the failure, relayed and delay notices this attempt calls for; returns who got a delay notice. */
-    private Set<Integer> sendNotices(QueuedMessage message, Envelope envelope, List<RecipientAttempt> attempts,
-                                     Instant now, Instant expiresAt, boolean expired) throws IOException {
+    /** What the notices of one attempt did: who got a delay notice, and whether a failure notice is owed. */
+    private record NoticeOutcome(Set<Integer> delayNotified, boolean failureNoticeLost) {}
+
+    /**
+     * Queues the failure, relayed and delay notices this attempt calls for. A failure notice that cannot
+     * be queued must not be lost: the caller then keeps those recipients pending, so the next attempt
+     * fails them again and retries the notice.
+     */
+    private NoticeOutcome sendNotices(QueuedMessage message, Envelope envelope, List<RecipientAttempt> attempts,
+                                      Instant now, Instant expiresAt, boolean expired) {
         if (envelope.params().nullSender()) {
-            return Set.of(); // QUE-10: never a notice about a notice
+            return new NoticeOutcome(Set.of(), false); // QUE-10: never a notice about a notice
         }
         Map<Integer, RecipientStatus> projected = new LinkedHashMap<>();
         envelope.recipients().forEach(r -> projected.put(r.index(), r));
@@ -205,18 +219,35 @@ final class MessageDelivery {
         }
         Envelope after = new Envelope(envelope.id(), envelope.arrival(), envelope.params(),
                 List.copyOf(projected.values()));
+        boolean failureLost = false;
+        try {
+            notice(message, after, attempts, DsnAction.FAILED, a -> a.verdict().disposition() == Disposition.BOUNCE,
+                    projected, now, expiresAt);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("queue_id={} failure notice could not be queued; the recipients stay pending: {}",
+                    envelope.id(), SmtpConnection.describe(e), e);
+            failureLost = true;
+        }
+        try {
+            notice(message, after, attempts, DsnAction.RELAYED,
+                    a -> a.verdict().disposition() == Disposition.DELIVERED && a.peerLacksDsn(), projected, now,
+                    expiresAt);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("queue_id={} relayed notice could not be queued: {}", envelope.id(), SmtpConnection.describe(e), e);
+        }
         Set<Integer> delayed = new HashSet<>();
-        notice(message, after, attempts, DsnAction.FAILED, a -> a.verdict().disposition() == Disposition.BOUNCE,
-                projected, now, expiresAt);
-        notice(message, after, attempts, DsnAction.RELAYED,
-                a -> a.verdict().disposition() == Disposition.DELIVERED && a.peerLacksDsn(), projected, now, expiresAt);
         boolean delayDue = !expired && !now.isBefore(envelope.arrival().plus(config.delayWarning()));
         if (delayDue) {
-            notice(message, after, attempts, DsnAction.DELAYED, a -> a.verdict().disposition() == Disposition.DEFER
-                    && !a.recipient().delayNotified(), projected, now, expiresAt)
-                    .ifPresent(q -> q.recipients().forEach(r -> delayed.add(r.index())));
+            try {
+                notice(message, after, attempts, DsnAction.DELAYED, a -> a.verdict().disposition() == Disposition.DEFER
+                        && !a.recipient().delayNotified(), projected, now, expiresAt)
+                        .ifPresent(q -> q.recipients().forEach(r -> delayed.add(r.index())));
+            } catch (IOException | RuntimeException e) {
+                LOG.error("queue_id={} delay notice could not be queued; tried again next time: {}", envelope.id(),
+                        SmtpConnection.describe(e), e);
+            }
         }
-        return delayed;
+        return new NoticeOutcome(delayed, failureLost);
     }
 
     private Optional<NoticeQueue.Queued> notice(QueuedMessage message, Envelope after, List<RecipientAttempt> attempts,

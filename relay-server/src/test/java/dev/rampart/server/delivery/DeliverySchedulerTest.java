@@ -159,6 +159,24 @@ class DeliverySchedulerTest {
     }
 
     @Test
+    void failureNoticeThatCannotBeQueuedKeepsTheRecipientPending() throws Exception {
+        mx.hosts("x.example", "mx.x.example");
+        connector.verdicts = rcpt -> new Verdict(Disposition.BOUNCE, "5.1.1", "550 5.1.1 no such user");
+        dsn.failWrites = true;
+        QueueId id = queue.add(params("s@origin.example"), rcpts("a@x.example"), "body\r\n");
+        scheduler.runOnce().join();
+        assertThat(queue.entry(id).envelope.recipients().get(0).state()).isEqualTo(RecipientState.DEFERRED);
+        assertThat(queue.entry(id).state).isEqualTo(QueueState.DEFERRED);
+        assertThat(queue.entries()).hasSize(1);
+        dsn.failWrites = false;
+        clock.advance(RETRY.get(0));
+        scheduler.runOnce().join();
+        assertThat(queue.completed).containsExactly(id);
+        assertThat(dsn.written).hasSize(2);
+        assertThat(queue.entries()).singleElement().satisfies(e -> assertThat(e.envelope.sender()).isEmpty());
+    }
+
+    @Test
     void nullMxBouncesWithoutConnectingMx07() throws Exception {
         mx.answers.put("nullmx.example", new MxResolution.Permanent("nullmx.example", "5.1.10", "null MX"));
         queue.add(params("s@origin.example"), rcpts("a@nullmx.example"), "body\r\n");

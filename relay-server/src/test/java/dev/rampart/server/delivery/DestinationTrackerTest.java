@@ -65,6 +65,16 @@ class DestinationTrackerTest {
     }
 
     @Test
+    void pruneForgetsIdleLiveDestinationsButKeepsDeadOnes() throws Exception {
+        granted(tracker.admit("live.example")).finish(new Finding.Reached());
+        granted(tracker.admit("dead.example")).finish(new Finding.Unreachable(refused));
+        clock.advance(Duration.ofMinutes(10));
+        tracker.prune(clock.instant());
+        assertThat(tracker.size()).isEqualTo(1);
+        assertThat(tracker.dead("dead.example")).isTrue();
+    }
+
+    @Test
     void closeReleasesWaiters() throws Exception {
         DestinationTracker.Lease probe = granted(tracker.admit("x.example"));
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -86,6 +86,7 @@ final class SchedulerFakes {
     /** Implements the DsnWriter.wanted rules from its contract and records what was written. */
     static final class FakeDsn implements DsnWriter {
         final List<DsnRequest> written = new CopyOnWriteArrayList<>();
+        volatile boolean failWrites;
 
         @Override
         public boolean wanted(Envelope original, RecipientStatus recipient, DsnAction action) {
@@ -106,6 +107,9 @@ final class SchedulerFakes {
         @Override
         public void write(DsnRequest request, InputStream originalContent, OutputStream out) throws IOException {
             written.add(request);
+            if (failWrites) {
+                throw new IOException("disk full");
+            }
             originalContent.readAllBytes();
             out.write(("Subject: " + request.action() + "\r\n\r\n" + request.statuses() + "\r\n")
                     .getBytes(StandardCharsets.UTF_8));

@@ -178,37 +178,47 @@ final class DomainDelivery {
                     }
                 }
                 reached = true;
-                List<RecipientStatus> still = new ArrayList<>();
-                for (int from = 0; from < pending.size(); from += RECIPIENTS_PER_TRANSACTION) {
-                    List<RecipientStatus> chunk = List.copyOf(
-                            pending.subList(from, Math.min(pending.size(), from + RECIPIENTS_PER_TRANSACTION)));
-                    if (!session.reusable()) {
-                        // The connection broke in an earlier transaction: these were never offered here.
-                        Verdict v = new Verdict(Disposition.TRY_NEXT_HOST, "4.4.2",
-                                "connection lost before these recipients were sent");
-                        chunk.forEach(r -> last.put(r, v));
-                        still.addAll(chunk);
-                        continue;
-                    }
-                    TransactionResult result = session.deliver(message, chunk);
-                    for (TransactionResult.RecipientOutcome o : result.outcomes()) {
-                        Verdict v = o.verdict();
-                        if (v.disposition() == Disposition.TRY_NEXT_HOST) {
-                            still.add(o.recipient());
-                            last.put(o.recipient(), v);
-                        } else {
-                            boolean relayed = v.disposition() == Disposition.DELIVERED && !result.peerDsn();
-                            done.put(o.recipient(), new RecipientAttempt(o.recipient(), v, relay, session.tls(), relayed));
-                        }
-                    }
+                try {
+                    transactions(session, relay);
+                } catch (RuntimeException e) {
+                    session.close();
+                    throw e;
                 }
-                pending = still;
-                lastRelay = relay;
-                lastTls = session.tls();
                 pool.offer(key, session);
             } finally {
                 connections.release();
             }
+        }
+
+        /** Offers the pending recipients to one session, at most RECIPIENTS_PER_TRANSACTION per transaction. */
+        private void transactions(DeliverySession session, RelayInfo relay) {
+            List<RecipientStatus> still = new ArrayList<>();
+            for (int from = 0; from < pending.size(); from += RECIPIENTS_PER_TRANSACTION) {
+                List<RecipientStatus> chunk = List.copyOf(
+                        pending.subList(from, Math.min(pending.size(), from + RECIPIENTS_PER_TRANSACTION)));
+                if (!session.reusable()) {
+                    // The connection broke in an earlier transaction: these were never offered here.
+                    Verdict v = new Verdict(Disposition.TRY_NEXT_HOST, "4.4.2",
+                            "connection lost before these recipients were sent");
+                    chunk.forEach(r -> last.put(r, v));
+                    still.addAll(chunk);
+                    continue;
+                }
+                TransactionResult result = session.deliver(message, chunk);
+                for (TransactionResult.RecipientOutcome o : result.outcomes()) {
+                    Verdict v = o.verdict();
+                    if (v.disposition() == Disposition.TRY_NEXT_HOST) {
+                        still.add(o.recipient());
+                        last.put(o.recipient(), v);
+                    } else {
+                        boolean relayed = v.disposition() == Disposition.DELIVERED && !result.peerDsn();
+                        done.put(o.recipient(), new RecipientAttempt(o.recipient(), v, relay, session.tls(), relayed));
+                    }
+                }
+            }
+            pending = still;
+            lastRelay = relay;
+            lastTls = session.tls();
         }
     }
 }

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SMTP client protocol over one {@link SmtpConnection}: greeting, EHLO (HELO fallback), STARTTLS
@@ -24,6 +26,7 @@ import java.util.List;
 final class NettySmtpSession implements DeliverySession {
     private static final int BLOCK = 64 * 1024;
     private static final Duration QUIT_GRACE = Duration.ofSeconds(2);
+    private static final Logger SESSION_LOG = LoggerFactory.getLogger("rampart.session");
 
     private final SmtpConnection connection;
     private final String hostName;
@@ -88,7 +91,29 @@ final class NettySmtpSession implements DeliverySession {
                 }
             }
         }
-        return new NettySmtpSession(connection, hostName, config, classifier, caps, tls);
+        NettySmtpSession session = new NettySmtpSession(connection, hostName, config, classifier, caps, tls);
+        session.logOpened();
+        return session;
+    }
+
+    /** One line per session with what TLS gave (protocol, cipher, peer certificate), for operators. */
+    private void logOpened() {
+        var event = SESSION_LOG.atInfo()
+                .addKeyValue("session", connection.id())
+                .addKeyValue("relay", hostName + "[" + connection.remote().getAddress().getHostAddress() + "]:"
+                        + connection.remote().getPort())
+                .addKeyValue("tls", tls.logValue());
+        String detail = switch (tls) {
+            case ObservedTls.None none -> "";
+            case ObservedTls.Negotiated n -> {
+                event = event.addKeyValue("protocol", n.protocol()).addKeyValue("cipher", n.cipher())
+                        .addKeyValue("peer", n.peerCertificate());
+                yield " protocol=" + n.protocol() + " cipher=" + n.cipher() + " peer=" + DeliveryLog.quoted(n.peerCertificate());
+            }
+        };
+        event.log("session=" + connection.id() + " relay=" + hostName + "["
+                + connection.remote().getAddress().getHostAddress() + "]:" + connection.remote().getPort()
+                + " tls=" + tls.logValue() + detail + " pipelining=" + caps.pipelining() + " dsn=" + caps.dsn());
     }
 
     /** STARTTLS and handshake; a refused STARTTLS leaves the session in plaintext (opportunistic callers only). */

@@ -86,6 +86,11 @@ final class SmtpConnection implements AutoCloseable {
         return new SmtpConnection(f.channel());
     }
 
+    /** Short connection id for logs ({@code session=}). */
+    String id() {
+        return channel.id().asShortText();
+    }
+
     InetSocketAddress remote() {
         return (InetSocketAddress) channel.remoteAddress();
     }

@@ -183,6 +183,18 @@ class DeliveryClientTest {
         assertThat(server.verbs()).startsWith("EHLO", "STARTTLS", "EHLO", "MAIL");
         assertThat(server.commands.stream().filter(c -> c.line().startsWith("MAIL")).map(FakeSmtpServer.Command::tls))
                 .containsOnly(true);
+        assertThat(server.sniNames).containsExactly("mx.fake.example");
+        assertThat(server.tlsProtocols).doesNotContain("TLSv1.1", "TLSv1");
+    }
+
+    @Test
+    void opportunisticTlsAcceptsAnyCertificateNameWithoutVerification() {
+        // Netty 4.2 would verify the name like HTTPS unless told not to
+        server.tls = TestCertificates.selfSigned("some-other-name.example").serverContext();
+        try (DeliverySession session = open(TlsPlan.opportunistic())) {
+            assertThat(session.tls()).isInstanceOf(ObservedTls.Negotiated.class);
+        }
+        assertThat(server.connections.get()).isEqualTo(1);
     }
 
     @Test

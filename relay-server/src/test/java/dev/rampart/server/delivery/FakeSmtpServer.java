@@ -17,6 +17,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -36,6 +38,7 @@ final class FakeSmtpServer implements AutoCloseable {
     final List<byte[]> messages = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
     final List<String> tlsProtocols = new CopyOnWriteArrayList<>();
+    final List<String> sniNames = new CopyOnWriteArrayList<>();
 
     volatile String greeting = "220 fake.example ESMTP";
     volatile List<String> extensions = List.of("PIPELINING", "8BITMIME", "SIZE 10000000", "DSN", "ENHANCEDSTATUSCODES");
@@ -149,6 +152,10 @@ final class FakeSmtpServer implements AutoCloseable {
                         ssl.setUseClientMode(false);
                         ssl.startHandshake();
                         tlsProtocols.add(ssl.getSession().getProtocol());
+                        if (ssl.getSession() instanceof ExtendedSSLSession ext) {
+                            ext.getRequestedServerNames().forEach(n -> sniNames.add(
+                                    n instanceof SNIHostName h ? h.getAsciiName() : n.toString()));
+                        }
                         socket = ssl;
                         underTls = true;
                         in = new LineInput(ssl.getInputStream());

@@ -368,6 +368,19 @@ class DeliveryClientTest {
     }
 
     @Test
+    void plaintextInjectedAfterStartTlsReplyIsRefused() throws Exception {
+        // CVE-2011-0411 class: a reply sent in clear right behind the 220 must never be read as if under TLS
+        server.tls = CERT.serverContext();
+        server.reply = (c, line) -> line.equals("STARTTLS") ? "220 2.0.0 ready\r\n250 2.0.0 injected" : null;
+        SessionConnector.OpenResult result = client.open("mx.fake.example", LOOPBACK, requiredAcceptAny());
+        SessionFailure failure = ((SessionConnector.OpenResult.Failed) result).failure();
+        assertThat(failure).isInstanceOf(SessionFailure.TlsRequired.class);
+        assertThat(((SessionFailure.TlsRequired) failure).reason()).contains("plaintext data after the STARTTLS reply");
+        server.awaitConnectionsEnded(1);
+        assertThat(server.verbs()).containsExactly("EHLO", "STARTTLS");
+    }
+
+    @Test
     void tlsRequiredRejectedCertificateNeverFallsBackQue17() throws Exception {
         server.tls = CERT.serverContext();
         X509TrustManager refuseAll = new X509TrustManager() {

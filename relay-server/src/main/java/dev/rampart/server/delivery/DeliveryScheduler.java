@@ -41,6 +41,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryScheduler.class);
     private static final Duration MAX_SLEEP = Duration.ofSeconds(60);
     private static final Duration MIN_IDLE_SLEEP = Duration.ofMillis(100);
+    private static final Duration ERROR_SLEEP = Duration.ofSeconds(5);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
     private static final Duration CLOSE_LIMIT = Duration.ofSeconds(30);
     private static final Duration FORGET_DESTINATIONS_AFTER = Duration.ofHours(1);
@@ -151,15 +152,18 @@ public final class DeliveryScheduler implements AutoCloseable {
     private void loop() {
         while (!stopping) {
             int claimedBefore = inFlight.get();
+            boolean failed = false;
             try {
                 runOnce();
             } catch (IOException | RuntimeException e) {
                 LOG.error("claiming due messages failed: {}", SmtpConnection.describe(e), e);
+                failed = true;
             }
             boolean claimedNothing = inFlight.get() <= claimedBefore;
             Optional<Instant> poolExpiry = pool.closeExpired();
             tracker.prune(clock.instant().minus(FORGET_DESTINATIONS_AFTER));
-            Duration sleep = sleepTime(poolExpiry, claimedNothing);
+            // A failing queue (disk trouble) is not retried in a tight loop.
+            Duration sleep = failed ? ERROR_SLEEP : sleepTime(poolExpiry, claimedNothing);
             lock.lock();
             try {
                 if (!woken && !stopping) {

@@ -70,7 +70,7 @@ final class SmtpConnection implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .connect(remote);
         try {
-            if (!f.await(timeout.toMillis() + 1000)) {
+            if (!awaitDone(f, timeout.plusSeconds(1))) {
                 f.cancel(false);
                 f.channel().close();
                 throw new SessionException(new SessionFailure.ConnectFailed("connect timed out"));
@@ -137,7 +137,7 @@ final class SmtpConnection implements AutoCloseable {
     void writeData(ByteBuf block, Duration timeout) throws SessionException {
         ChannelFuture f = channel.writeAndFlush(block);
         try {
-            if (!f.await(timeout.toMillis())) {
+            if (!awaitDone(f, timeout)) {
                 close();
                 throw new SessionException(new SessionFailure.Timeout(Stage.DATA));
             }
@@ -174,7 +174,7 @@ final class SmtpConnection implements AutoCloseable {
         try {
             ssl = added.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             var handshake = ssl.handshakeFuture();
-            if (!handshake.await(timeout.toMillis())) {
+            if (!awaitDone(handshake, timeout)) {
                 close();
                 throw new SessionException(new SessionFailure.Timeout(Stage.TLS_HANDSHAKE));
             }
@@ -196,6 +196,24 @@ final class SmtpConnection implements AutoCloseable {
         SSLSession session = ssl.engine().getSession();
         return new ObservedTls.Negotiated(session.getProtocol(), session.getCipherSuite(), peerSubject(session),
                 authentication);
+    }
+
+    /**
+     * Waits for a Netty future without Netty's monitor-based {@code await}, which would pin a virtual
+     * thread to its carrier on Java 21; a CompletableFuture parks instead.
+     */
+    private static boolean awaitDone(io.netty.util.concurrent.Future<?> future, Duration timeout)
+            throws InterruptedException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        future.addListener(f -> done.complete(null));
+        try {
+            done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true; // not reachable: completed normally only
+        }
     }
 
     /** Closes without QUIT. Idempotent. */

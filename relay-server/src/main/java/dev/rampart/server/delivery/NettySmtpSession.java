@@ -79,14 +79,18 @@ final class NettySmtpSession implements DeliverySession {
             }
             case TlsPlan.Opportunistic opportunistic -> {
                 if (startTls && caps.startTls()) {
+                    boolean negotiated = false;
                     try {
                         tls = negotiate(connection, tlsContext, hostName, "unauthenticated", config);
-                        caps = hello(connection, config);
+                        negotiated = true;
                     } catch (SessionException e) {
                         if (!(e.failure() instanceof SessionFailure.Rejected)) {
                             throw e;
                         }
                         // 454 or 5xx to STARTTLS: RFC 3207 §4 lets the client go on in plaintext.
+                    }
+                    if (negotiated) {
+                        caps = hello(connection, config);
                     }
                 }
             }

@@ -226,6 +226,17 @@ class DeliveryClientTest {
     }
 
     @Test
+    void ehloRefusedAfterTlsFailsTheSessionInsteadOfFallingBack() throws Exception {
+        server.tls = CERT.serverContext();
+        server.reply = (c, line) -> line.startsWith("EHLO") && server.commands.size() > 2 ? "421 4.3.2 going away" : null;
+        SessionConnector.OpenResult result = client.open("mx.fake.example", LOOPBACK, TlsPlan.opportunistic());
+        assertThat(((SessionConnector.OpenResult.Failed) result).failure())
+                .isEqualTo(new SessionFailure.Rejected(Stage.EHLO, SmtpReply.of(421, "4.3.2 going away")));
+        server.awaitConnectionsEnded(1);
+        assertThat(server.verbs()).doesNotContain("MAIL");
+    }
+
+    @Test
     void greetingTimeoutQue08() {
         client.close();
         client = new DeliveryClient(TestFixtures.delivery(server.port(), Duration.ofMillis(300)));

@@ -99,6 +99,41 @@ class DeliverySchedulerTest {
     }
 
     @Test
+    void transientGreetingMovesToTheNextMxQue09() throws Exception {
+        mx.hosts("x.example", "mx1.x.example", "mx2.x.example");
+        connector.failing.put("mx1.x.example",
+                new SessionFailure.Rejected(Stage.GREETING, SmtpReply.of(421, "4.3.2 too busy")));
+        QueueId id = queue.add(params("s@origin.example"), rcpts("a@x.example"), "body\r\n");
+        runRounds();
+        assertThat(connector.transactions).containsExactly(new Transaction("mx2.x.example", List.of("a@x.example")));
+        assertThat(queue.completed).containsExactly(id);
+    }
+
+    @Test
+    void smtpUtf8MissingEverywhereBounces567AfterTryingEveryMxQue19() throws Exception {
+        mx.hosts("x.example", "mx1.x.example", "mx2.x.example");
+        Verdict noUtf8 = new Verdict(Disposition.TRY_NEXT_HOST, "5.6.7",
+                "the message needs SMTPUTF8 and the server does not offer it");
+        connector.verdicts = rcpt -> noUtf8;
+        QueueId id = queue.add(params("s@origin.example"), rcpts("a@x.example"), "body\r\n");
+        scheduler.runOnce().join();
+        assertThat(connector.opens).containsExactly("mx1.x.example", "mx2.x.example");
+        assertThat(queue.completed).containsExactly(id);
+        assertThat(dsn.written).singleElement().satisfies(r -> assertThat(r.statuses()).containsExactly("5.6.7"));
+    }
+
+    @Test
+    void smtpUtf8MissingOnFirstMxOnlyDeliversViaTheSecondQue19() throws Exception {
+        mx.hosts("x.example", "mx1.x.example", "mx2.x.example");
+        connector.hostVerdicts.put("mx1.x.example", rcpt -> new Verdict(Disposition.TRY_NEXT_HOST, "5.6.7", "no SMTPUTF8"));
+        QueueId id = queue.add(params("s@origin.example"), rcpts("a@x.example"), "body\r\n");
+        scheduler.runOnce().join();
+        assertThat(connector.transactions).extracting(Transaction::host).containsExactly("mx1.x.example", "mx2.x.example");
+        assertThat(queue.completed).containsExactly(id);
+        assertThat(dsn.written).isEmpty();
+    }
+
+    @Test
     void deadDestinationCostsOneProbePerRoundQue04() throws Exception {
         mx.hosts("dead.example", "mx.dead.example");
         connector.refusing.add("mx.dead.example");

@@ -124,6 +124,10 @@ final class SchedulerFakes {
      */
     static final class FakeConnector implements SessionConnector {
         final Set<String> refusing = ConcurrentHashMap.newKeySet();
+        /** host -> how opening a session to it fails (other than a refused connection). */
+        final Map<String, SessionFailure> failing = new ConcurrentHashMap<>();
+        /** host -> per-recipient verdicts for that host only; falls back to {@link #verdicts}. */
+        final Map<String, Function<String, Verdict>> hostVerdicts = new ConcurrentHashMap<>();
         final List<String> opens = new CopyOnWriteArrayList<>();
         final List<Transaction> transactions = new CopyOnWriteArrayList<>();
         final AtomicInteger resets = new AtomicInteger();
@@ -135,6 +139,9 @@ final class SchedulerFakes {
             opens.add(hostName);
             if (refusing.contains(hostName)) {
                 return new OpenResult.Failed(new SessionFailure.ConnectFailed("Connection refused"), ObservedTls.none());
+            }
+            if (failing.containsKey(hostName)) {
+                return new OpenResult.Failed(failing.get(hostName), ObservedTls.none());
             }
             return new OpenResult.Opened(new FakeSession(hostName, address));
         }
@@ -172,7 +179,8 @@ final class SchedulerFakes {
             public TransactionResult deliver(QueuedMessage message, List<RecipientStatus> recipients) {
                 transactions.add(new Transaction(host, recipients.stream().map(RecipientStatus::address).toList()));
                 return new TransactionResult(recipients.stream()
-                        .map(r -> new TransactionResult.RecipientOutcome(r, verdicts.apply(r.address()))).toList(), peerDsn);
+                        .map(r -> new TransactionResult.RecipientOutcome(r,
+                                hostVerdicts.getOrDefault(host, verdicts).apply(r.address()))).toList(), peerDsn);
             }
 
             @Override

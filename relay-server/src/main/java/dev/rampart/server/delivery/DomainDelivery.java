@@ -91,8 +91,8 @@ final class DomainDelivery {
     }
 
     /** Orders a host's addresses by the configured preference, keeping resolver order within a family (MX-09). */
-    List<InetAddress> ordered(List<InetAddress> addresses) {
-        Comparator<InetAddress> byFamily = switch (config.addressPreference()) {
+    static List<InetAddress> ordered(List<InetAddress> addresses, RampartConfig.AddressPreference preference) {
+        Comparator<InetAddress> byFamily = switch (preference) {
             case IPV4 -> Comparator.comparingInt(a -> a instanceof Inet4Address ? 0 : 1);
             case IPV6 -> Comparator.comparingInt(a -> a instanceof Inet6Address ? 0 : 1);
             case ANY -> (a, b) -> 0;
@@ -131,7 +131,7 @@ final class DomainDelivery {
             int sessions = 0;
             hosts:
             for (MxHost host : hosts) {
-                for (InetAddress address : ordered(host.addresses())) {
+                for (InetAddress address : ordered(host.addresses(), config.addressPreference())) {
                     if (pending.isEmpty() || sessions >= MAX_SESSIONS_PER_ATTEMPT) {
                         break hosts;
                     }

@@ -81,7 +81,8 @@ final class NettySmtpSession implements DeliverySession {
                 if (startTls && caps.startTls()) {
                     boolean negotiated = false;
                     try {
-                        tls = negotiate(connection, tlsContext, hostName, "unauthenticated", config);
+                        tls = negotiate(connection, tlsContext, sniName(hostName, connection), "unauthenticated",
+                                config);
                         negotiated = true;
                     } catch (SessionException e) {
                         if (!(e.failure() instanceof SessionFailure.Rejected)) {
@@ -118,6 +119,14 @@ final class NettySmtpSession implements DeliverySession {
         event.log("session=" + connection.id() + " relay=" + hostName + "["
                 + connection.remote().getAddress().getHostAddress() + "]:" + connection.remote().getPort()
                 + " tls=" + tls.logValue() + detail + " pipelining=" + caps.pipelining() + " dsn=" + caps.dsn());
+    }
+
+    /**
+     * The name for SNI: the MX host name; for an address literal next hop (MX-02) the bare address,
+     * which the JDK does not send as SNI (RFC 6066 §3 allows host names only).
+     */
+    private static String sniName(String hostName, SmtpConnection connection) {
+        return hostName.startsWith("[") ? connection.remote().getAddress().getHostAddress() : hostName;
     }
 
     /** STARTTLS and handshake; a refused STARTTLS leaves the session in plaintext (opportunistic callers only). */

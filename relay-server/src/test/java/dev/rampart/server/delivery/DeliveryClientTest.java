@@ -188,6 +188,16 @@ class DeliveryClientTest {
     }
 
     @Test
+    void addressLiteralHostSendsNoSniMx02() {
+        server.tls = CERT.serverContext();
+        SessionConnector.OpenResult result = client.open("[127.0.0.1]", LOOPBACK, TlsPlan.opportunistic());
+        try (DeliverySession session = ((SessionConnector.OpenResult.Opened) result).session()) {
+            assertThat(session.tls()).isInstanceOf(ObservedTls.Negotiated.class);
+        }
+        assertThat(server.sniNames).isEmpty();
+    }
+
+    @Test
     void opportunisticTlsAcceptsAnyCertificateNameWithoutVerification() {
         // Netty 4.2 would verify the name like HTTPS unless told not to
         server.tls = TestCertificates.selfSigned("some-other-name.example").serverContext();

@@ -1,0 +1,98 @@
+package dev.rampart.server.delivery;
+
+import dev.rampart.queue.QueueId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One line per recipient per attempt on logger {@code rampart.delivery}, in a fixed key order that
+ * operators and tests grep:
+ * <pre>queue_id=.. rcpt=.. status=sent|deferred|bounced relay=host[ip]:port|none tls=.. policy=none
+ * delay=12.3s attempts=n dsn=x.y.z reply="..."</pre>
+ * The same fields go out as slf4j key/value pairs for the JSON layout. Also counts attempts
+ * ({@code rampart_delivery_attempts_total{status,tls}}) and times domain attempts
+ * ({@code rampart_delivery_duration_seconds}); labels are bounded, never a domain or an address.
+ * Thread-safe.
+ */
+public final class DeliveryLog {
+    private static final Logger LOG = LoggerFactory.getLogger("rampart.delivery");
+
+    private final MeterRegistry metrics;
+    private final Timer duration;
+
+    public DeliveryLog(MeterRegistry metrics) {
+        this.metrics = metrics;
+        this.duration = Timer.builder("rampart.delivery.duration")
+                .description("Time spent on one delivery attempt to one destination")
+                .register(metrics);
+    }
+
+    /** Logs and counts one recipient's attempt. */
+    public void attempt(QueueId id, RecipientAttempt attempt, Duration delay, int attempts) {
+        String status = status(attempt.verdict().disposition());
+        String rcpt = attempt.recipient().address();
+        String relay = attempt.relay().logValue();
+        String tls = attempt.tls().logValue();
+        String delayText = String.format(Locale.ROOT, "%.1fs", Math.max(0, delay.toMillis()) / 1000.0);
+        String reply = quoted(attempt.verdict().diagnostic());
+        String line = "queue_id=" + id + " rcpt=" + rcpt + " status=" + status + " relay=" + relay + " tls=" + tls
+                + " policy=none delay=" + delayText + " attempts=" + attempts + " dsn=" + attempt.verdict().status()
+                + " reply=" + reply;
+        LOG.atInfo()
+                .addKeyValue("queue_id", id.value())
+                .addKeyValue("rcpt", rcpt)
+                .addKeyValue("status", status)
+                .addKeyValue("relay", relay)
+                .addKeyValue("tls", tls)
+                .addKeyValue("policy", "none")
+                .addKeyValue("delay", delayText)
+                .addKeyValue("attempts", attempts)
+                .addKeyValue("dsn", attempt.verdict().status())
+                .addKeyValue("reply", attempt.verdict().diagnostic())
+                .log(line);
+        Counter.builder("rampart.delivery.attempts")
+                .description("Delivery attempts per recipient")
+                .tag("status", status)
+                .tag("tls", tls)
+                .register(metrics)
+                .increment();
+    }
+
+    /** Records how long one attempt to one destination took. */
+    public void timed(Duration elapsed) {
+        duration.record(elapsed);
+    }
+
+    static String status(Disposition disposition) {
+        return switch (disposition) {
+            case DELIVERED -> "sent";
+            case BOUNCE -> "bounced";
+            case DEFER, TRY_NEXT_HOST -> "deferred";
+        };
+    }
+
+    /** Double-quoted, with backslash, quote and control characters escaped so one line stays one line. */
+    static String quoted(String text) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        sb.append(' ');
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -128,8 +128,11 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && phase != Phase.WAITING && phase != Phase.CLOSED) {
-            // SUB-12; while we are the slow side (commit, password check) the client is not idle.
+        boolean weAreSlow = phase == Phase.WAITING
+                || (tx != null && tx.receiver != null && tx.receiver.congested());
+        if (evt instanceof IdleStateEvent && !weAreSlow && phase != Phase.CLOSED) {
+            // SUB-12; while we are the slow side (commit, password check, queue writer behind) the client
+            // is not idle: we stopped reading.
             LOG.info("session={} idle timeout", id);
             metrics.rejected(RejectReason.IDLE_TIMEOUT);
             closeWith(SmtpReply.of(421, "4.4.2", settings.hostname() + " Error: timeout exceeded"));

@@ -242,7 +242,7 @@ final class MessageReceiver {
             IncomingMessage m = message;
             if (m == null || failure != null) {
                 LOG.warn("queue write failed: {}", failure == null ? "no message" : failure.toString());
-                result.complete(storageError());
+                result.complete(storageError(failure));
                 return;
             }
             CompletableFuture<QueueId> commit;
@@ -254,7 +254,7 @@ final class MessageReceiver {
             commit.whenComplete((id, err) -> {
                 if (err != null) {
                     LOG.warn("queue commit failed: {}", err.toString());
-                    result.complete(storageError());
+                    result.complete(storageError(err));
                     return;
                 }
                 try {
@@ -288,7 +288,15 @@ final class MessageReceiver {
         return null;
     }
 
-    private static Outcome.Rejected storageError() {
+    /** 452 4.3.1 when the disk is full (RFC 1870 §6.1, SUB-14), else 451 4.3.0; both temporary. */
+    static Outcome.Rejected storageError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String text = t.getMessage();
+            if (text != null && (text.contains("No space left on device") || text.contains("Disk quota exceeded"))) {
+                return new Outcome.Rejected(SmtpReply.of(452, "4.3.1", "Insufficient system storage"),
+                        RejectReason.STORAGE_ERROR);
+            }
+        }
         return new Outcome.Rejected(SmtpReply.of(451, "4.3.0", "Error: queue file write error, try again later"),
                 RejectReason.STORAGE_ERROR);
     }

@@ -35,6 +35,8 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final ConnectionLimiter limiter;
     private final ChannelGroup sessions;
     private final AtomicLong sessionCounter = new AtomicLong();
+    /** Distinguishes sessions of different runs in the logs: the counter restarts with the process. */
+    private final String idPrefix;
 
     SmtpChannelInitializer(SmtpSettings settings, MessageQueue queue, Consumer<QueueId> onQueued, SmtpMetrics metrics,
                            InstantSource clock, Executor blockingPool, ChannelGroup sessions) {
@@ -46,6 +48,7 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
         this.blockingPool = blockingPool;
         this.limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerClient());
         this.sessions = sessions;
+        this.idPrefix = Long.toString(clock.millis() / 1000 % 1_679_616, 36) + "-";
     }
 
     @Override
@@ -63,7 +66,7 @@ final class SmtpChannelInitializer extends ChannelInitializer<SocketChannel> {
             limiter.release(client);
             metrics.connectionClosed();
         });
-        String id = Long.toString(sessionCounter.incrementAndGet(), 36) + "-" + Long.toString(clock.millis() % 1_000_000, 36);
+        String id = idPrefix + Long.toString(sessionCounter.incrementAndGet(), 36);
         SmtpInputFramer framer = new SmtpInputFramer(settings.maxCommandLine());
         ChannelPipeline p = ch.pipeline();
         // (STARTTLS later puts an SslHandler in front of everything.)

@@ -221,22 +221,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
         List<String> lines = new ArrayList<>();
         lines.add(settings.hostname());
-        lines.add("PIPELINING");
-        lines.add("SIZE " + settings.maxMessageSize());
-        lines.add("8BITMIME");
-        lines.add("ENHANCEDSTATUSCODES");
-        lines.add("DSN");
-        lines.add("SMTPUTF8");
-        lines.add("CHUNKING");
-        if (settings.tls().isPresent() && !tls) {
-            lines.add("STARTTLS");
-        }
-        if (settings.users().isPresent() && tls) {
-            lines.add("AUTH " + SaslExchange.advertised());
-        }
-        if (tls) {
-            lines.add("REQUIRETLS");
-        }
+        lines.addAll(settings.ehloKeywords(tls));
         replyNow(SmtpReply.multiline(250, lines));
     }
 

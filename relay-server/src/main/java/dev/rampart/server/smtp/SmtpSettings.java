@@ -2,9 +2,11 @@ package dev.rampart.server.smtp;
 
 import dev.rampart.server.config.Cidr;
 import dev.rampart.server.smtp.auth.PasswordFile;
+import dev.rampart.server.smtp.auth.SaslExchange;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,6 +36,25 @@ record SmtpSettings(String hostname, long maxMessageSize, int maxRecipients, int
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idle timeout must be positive");
         }
+    }
+
+    /**
+     * The EHLO keywords (SUB-02): STARTTLS only before TLS (RFC 3207 §4.2), AUTH only under TLS (SUB-20),
+     * REQUIRETLS only under TLS (RFC 8689 §2). SMTPUTF8 comes with 8BITMIME (RFC 6531 §3.1).
+     */
+    List<String> ehloKeywords(boolean underTls) {
+        List<String> k = new ArrayList<>(List.of("PIPELINING", "SIZE " + maxMessageSize, "8BITMIME",
+                "ENHANCEDSTATUSCODES", "DSN", "SMTPUTF8", "CHUNKING"));
+        if (tls.isPresent() && !underTls) {
+            k.add("STARTTLS");
+        }
+        if (users.isPresent() && underTls) {
+            k.add("AUTH " + SaslExchange.advertised());
+        }
+        if (underTls) {
+            k.add("REQUIRETLS");
+        }
+        return List.copyOf(k);
     }
 
     /** SUB-13: may this client relay without authenticating? */

@@ -100,4 +100,13 @@ class MessageReceiverTest {
         assertThat(queue.aborted).hasValue(1);
         assertThat(queue.committed).isEmpty();
     }
+
+    @Test
+    void sub14_fullDiskIs452AndOtherStorageErrors451() {
+        java.io.IOException full = new java.nio.file.FileSystemException("q/tmp/x", null, "No space left on device");
+        assertThat(MessageReceiver.storageError(new java.util.concurrent.CompletionException(full)).reply().code())
+                .isEqualTo(452);
+        assertThat(MessageReceiver.storageError(new java.io.IOException("fsync failed")).reply().enhanced())
+                .isEqualTo("4.3.0");
+    }
 }

@@ -23,6 +23,10 @@ record SmtpSettings(String hostname, long maxMessageSize, int maxRecipients, int
 
     SmtpSettings {
         Objects.requireNonNull(hostname);
+        if (!MailPath.validDomain(hostname) || !MailPath.isAscii(hostname)) {
+            // it goes into the greeting and every Received: field
+            throw new IllegalArgumentException("smtp.hostname is not a valid host name: " + hostname);
+        }
         allowedNetworks = List.copyOf(allowedNetworks);
         Objects.requireNonNull(tls);
         Objects.requireNonNull(users);

@@ -195,6 +195,17 @@ class SmtpLimitsTest {
         }
     }
 
+    @Test
+    void badSettingsFailAtConstruction() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new TestServer(TestServer.with(b -> b.maxRcpt(99))));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new TestServer(TestServer.with(b -> {
+                    b.hostname = "bad host\r\n250 injected";
+                    return b;
+                })));
+    }
+
     private static void awaitOpenConnections(TestServer s, int n) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (s.server.openConnections() != n) {

@@ -76,12 +76,49 @@ public record ReceivedHeader(String heloName, InetAddress client, boolean extend
         return render().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The RFC 5321 §4.1.3 address literal; IPv6 in RFC 5952 canonical form. */
     static String literal(InetAddress address) {
-        String host = address.getHostAddress();
-        int zone = host.indexOf('%');
-        if (zone >= 0) {
-            host = host.substring(0, zone);
+        if (address instanceof Inet6Address) {
+            return "[IPv6:" + rfc5952(address.getAddress()) + "]";
         }
-        return address instanceof Inet6Address ? "[IPv6:" + host + "]" : "[" + host + "]";
+        return "[" + address.getHostAddress() + "]";
+    }
+
+    /** Lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as "::", the first on a tie. */
+    static String rfc5952(byte[] a) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((a[2 * i] & 0xFF) << 8) | (a[2 * i + 1] & 0xFF);
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
     }
 }

@@ -71,7 +71,7 @@ class SmallPartsTest {
         ReceivedHeader secure = new ReceivedHeader("c", InetAddress.getByName("2001:db8::1"), true, "TLSv1.3",
                 "TLS_AES_128_GCM_SHA256", true, true, "mx.example", id, "", t);
         assertThat(secure.protocol()).isEqualTo("UTF8SMTPSA");
-        assertThat(secure.render()).contains("from c ([IPv6:2001:db8:0:0:0:0:0:1])")
+        assertThat(secure.render()).contains("from c ([IPv6:2001:db8::1])")
                 .contains("(using TLSv1.3 with cipher TLS_AES_128_GCM_SHA256)").doesNotContain(" for ");
         assertThat(new ReceivedHeader("c", InetAddress.getByName("192.0.2.7"), false, "", "", false, false, "m", id,
                 "", t).protocol()).isEqualTo("SMTP");
@@ -86,5 +86,13 @@ class SmallPartsTest {
                 .isEqualTo("250-a\r\n250 b\r\n");
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> SmtpReply.of(250, "2.0.0", "injected\r\n250 more"));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"::1,::1", "2001:db8:0:0:0:0:2:1,2001:db8::2:1", "2001:db8:0:1:1:1:1:1,2001:db8:0:1:1:1:1:1",
+            "2001:0:0:1:0:0:0:1,2001:0:0:1::1", "2001:db8:0:0:1:0:0:1,2001:db8::1:0:0:1", "::,::",
+            "fe80:0:0:0:0:0:0:0,fe80::", "2001:DB8:AA::,2001:db8:aa::"})
+    void ipv6LiteralsAreRfc5952(String in, String out) throws Exception {
+        assertThat(ReceivedHeader.rfc5952(InetAddress.getByName(in).getAddress())).isEqualTo(out);
     }
 }

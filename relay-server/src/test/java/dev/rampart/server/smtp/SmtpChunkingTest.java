@@ -46,6 +46,19 @@ class SmtpChunkingTest {
     }
 
     @Test
+    void sub18_sub19_wholeTransactionPipelinedInOneWrite() throws Exception {
+        try (SmtpTestClient c = server.client()) {
+            c.cmd("EHLO client.example");
+            String chunk1 = "Subject: p\r\n\r\n";
+            String chunk2 = "body\r\nBDAT 3\r\n";
+            c.send("MAIL FROM:<a@a.example>\r\nRCPT TO:<r@b.example>\r\nBDAT " + chunk1.length() + "\r\n" + chunk1
+                    + "BDAT " + chunk2.length() + " LAST\r\n" + chunk2 + "NOOP\r\n");
+            assertThat(c.replies(5)).extracting(r -> r.substring(0, 3)).containsExactly("250", "250", "250", "250", "250");
+            assertThat(server.queue.only().text()).endsWith("\r\n" + chunk1 + chunk2);
+        }
+    }
+
+    @Test
     void sub19_zeroLengthLastChunkEndsTheMessageAndMissingFinalCrlfIsAdded() throws Exception {
         try (SmtpTestClient c = inTransaction()) {
             c.send("BDAT 12\r\nS: x\r\n\r\nbody");

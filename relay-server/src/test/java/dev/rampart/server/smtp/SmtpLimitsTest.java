@@ -117,6 +117,7 @@ class SmtpLimitsTest {
                 assertThat(c.reply()).isEqualTo("421 4.7.0 Too many connections");
                 assertThat(c.closedByServer()).isTrue();
                 assertThat(a.cmd("NOOP")).startsWith("250");
+                assertThat(b.cmd("NOOP")).startsWith("250");
             }
             assertThat(s.rejections(RejectReason.CONNECTION_LIMIT)).isEqualTo(1.0);
             awaitOpenConnections(s, 0);

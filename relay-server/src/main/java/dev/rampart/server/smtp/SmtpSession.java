@@ -85,6 +85,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private SmtpReply bdatRefusal;
     private boolean bdatLast;
     private boolean shutdownRequested;
+    private boolean outputBlocked;
 
     SmtpSession(SmtpSettings settings, MessageQueue queue, Consumer<QueueId> onQueued, SmtpMetrics metrics,
                 InstantSource clock, SmtpInputFramer framer, Executor io, String id) {
@@ -124,6 +125,19 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush(); // input ran dry: pipelined replies go out now (RFC 2920 §3.2)
         ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (outputBlocked && ctx.channel().isWritable()) {
+            outputBlocked = false;
+            if (phase != Phase.WAITING && phase != Phase.CLOSED) {
+                refreshAutoRead();
+                framer.resume();
+                ctx.flush();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -568,7 +582,9 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         refreshAutoRead();
-        framer.resume(); // buffered pipelined commands run now, in order
+        if (!outputBlocked) {
+            framer.resume(); // buffered pipelined commands run now, in order
+        }
         ctx.flush();
     }
 
@@ -578,7 +594,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean congested = tx != null && tx.receiver != null && tx.receiver.congested();
-        boolean want = phase != Phase.WAITING && phase != Phase.CLOSED && !congested;
+        boolean want = phase != Phase.WAITING && phase != Phase.CLOSED && !congested && !outputBlocked;
         if (ctx.channel().config().isAutoRead() != want) {
             ctx.channel().config().setAutoRead(want);
         }
@@ -598,10 +614,26 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void reply(SmtpReply reply) {
         ctx.write(Unpooled.wrappedBuffer(reply.encode()));
+        checkWritable();
     }
 
     private void replyNow(SmtpReply reply) {
         ctx.writeAndFlush(Unpooled.wrappedBuffer(reply.encode()));
+        checkWritable();
+    }
+
+    /**
+     * A client that pipelines without reading our replies would make them pile up in memory: once the
+     * outbound buffer passes its high-water mark we stop reading commands until it drains.
+     */
+    private void checkWritable() {
+        if (!outputBlocked && !ctx.channel().isWritable()) {
+            outputBlocked = true;
+            LOG.debug("session={} client is not reading its replies; pausing input", id);
+            framer.pause();
+            refreshAutoRead();
+            ctx.flush();
+        }
     }
 
     private void closeWith(SmtpReply reply) {

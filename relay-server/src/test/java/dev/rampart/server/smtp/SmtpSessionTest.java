@@ -220,6 +220,32 @@ class SmtpSessionTest {
     }
 
     @Test
+    void sub18_clientThatPipelinesWithoutReadingGetsEveryReplyInOrder() throws Exception {
+        int n = 200_000; // ~3 MB of replies: more than socket buffers hold, so the server must stop reading
+        try (SmtpTestClient c = server.client()) {
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    byte[] batch = "NOOP\r\n".repeat(1000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                    for (int i = 0; i < n / 1000; i++) {
+                        c.send(batch);
+                    }
+                    c.send("VRFY x\r\n");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            for (int i = 0; i < n; i++) {
+                String r = c.reply();
+                if (!r.equals("250 2.0.0 Ok")) {
+                    throw new AssertionError("reply " + i + ": " + r);
+                }
+            }
+            assertThat(c.reply()).startsWith("252");
+            writer.join();
+        }
+    }
+
+    @Test
     void sub10_commitFailureIs451AndNothingIsAnnounced() throws Exception {
         server.queue.failCommit.set(true);
         try (SmtpTestClient c = server.client()) {

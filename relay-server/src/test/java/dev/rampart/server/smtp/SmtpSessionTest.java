@@ -246,6 +246,38 @@ class SmtpSessionTest {
     }
 
     @Test
+    void sub05_randomGarbageLinesEachGetOneReplyAndTheSessionSurvives() throws Exception {
+        java.util.Random random = new java.util.Random(20261122);
+        int lines = 2000;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < lines; i++) {
+            int len = 1 + random.nextInt(i % 100 == 0 ? 20_000 : 600);
+            for (int j = 0; j < len; j++) {
+                int b = random.nextInt(256);
+                out.write(b == '\r' ? 'x' : b); // no CR: each generated line ends only at our CRLF
+            }
+            out.write('\r');
+            out.write('\n');
+        }
+        try (SmtpTestClient c = server.client()) {
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    c.send(out.toByteArray());
+                    c.send("NOOP\r\n");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            for (int i = 0; i < lines; i++) {
+                assertThat(c.reply()).as("reply %d", i).matches("5\\d\\d .*");
+            }
+            assertThat(c.reply()).isEqualTo("250 2.0.0 Ok");
+            writer.join();
+            assertThat(c.cmd("EHLO client.example")).startsWith("250");
+        }
+    }
+
+    @Test
     void sub10_commitFailureIs451AndNothingIsAnnounced() throws Exception {
         server.queue.failCommit.set(true);
         try (SmtpTestClient c = server.client()) {

@@ -228,10 +228,11 @@ final class MessageReceiver {
             lineTooLong |= bdatDecoder.lineTooLong();
         }
         headers.finish();
-        if (!opened && !tooBig) {
-            open();
-        }
         Outcome.Rejected refusal = refusal();
+        if (refusal == null && !opened) {
+            open(); // a short message: create the entry now, unless the loop check refuses it
+            refusal = refusal();
+        }
         if (refusal != null) {
             dropStorage();
             return CompletableFuture.completedFuture(refusal);

@@ -114,6 +114,20 @@ final class SmtpTestClient implements AutoCloseable {
         }
     }
 
+    /** Reads and drops whatever comes (a TLS alert, say) until the server closes; false on timeout. */
+    boolean drainUntilClosed() throws IOException {
+        try {
+            while (in.read() >= 0) {
+                // discard
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     /** Upgrades the connection to TLS (after a 220 to STARTTLS). */
     void upgradeToTls(SSLContext context) throws IOException {
         SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket,

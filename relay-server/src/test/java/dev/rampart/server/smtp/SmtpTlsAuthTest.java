@@ -175,4 +175,37 @@ class SmtpTlsAuthTest {
         assertThat(server.queue.committed).isEmpty();
         assertThat(server.rejections(RejectReason.RELAY_DENIED)).isEqualTo(4.0);
     }
+
+    @Test
+    void credentialsNeverReachTheLog() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("rampart");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        log.addAppender(events);
+        try (SmtpTestClient c = tlsClient()) {
+            c.cmd("EHLO client.example");
+            c.cmd("AUTH PLAIN " + b64("\0alice\0wrong-password-1"));
+            c.cmd("AUTH LOGIN");
+            c.cmd(b64("wrong-password-2")); // a password typed as the user name
+            c.cmd(b64("x"));
+            c.cmd("AUTH PLAIN " + b64("\0alice\0s3cret pass"));
+        } finally {
+            log.detachAppender(events);
+        }
+        String all = String.join("\n", events.list.stream().map(e -> e.getFormattedMessage()).toList());
+        assertThat(all).contains("authenticated user=alice").contains("authentication failed")
+                .doesNotContain("wrong-password").doesNotContain("s3cret").doesNotContain(b64("\0alice\0s3cret pass"))
+                .doesNotContain(b64("wrong-password-2"));
+    }
+
+    @Test
+    void garbageInsteadOfAHandshakeClosesTheConnection() throws Exception {
+        try (SmtpTestClient c = server.client()) {
+            c.cmd("EHLO client.example");
+            assertThat(c.cmd("STARTTLS")).startsWith("220");
+            c.send("EHLO this is not a TLS record\r\n");
+            assertThat(c.drainUntilClosed()).isTrue();
+        }
+    }
 }

@@ -162,7 +162,17 @@ public final class SmtpServer implements AutoCloseable {
         sessions.close().awaitUninterruptibly();
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
-        blockingPool.close();
+        // Aborts and commits already handed to the pool finish; a queue stuck on its disk does not hang us.
+        blockingPool.shutdown();
+        try {
+            if (!blockingPool.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("queue work still running after shutdown; interrupting it");
+                blockingPool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            blockingPool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         LOG.info("SMTP listener stopped");
     }
 }

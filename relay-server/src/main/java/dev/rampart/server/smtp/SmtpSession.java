@@ -1,10 +1,8 @@
 package dev.rampart.server.smtp;
 
-import dev.rampart.queue.MessageParams;
 import dev.rampart.queue.MessageQueue;
 import dev.rampart.queue.QueueId;
 import dev.rampart.queue.RecipientSpec;
-import dev.rampart.queue.TlsTag;
 import dev.rampart.server.smtp.auth.PasswordFile;
 import dev.rampart.server.smtp.auth.SaslExchange;
 import io.netty.buffer.Unpooled;
@@ -18,8 +16,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,20 +46,6 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private enum Greeting { NONE, HELO, EHLO }
 
-    /** One mail transaction, from MAIL to the end of data. */
-    private static final class Transaction {
-        final SmtpCommand.Mail mail;
-        final List<RecipientSpec> recipients = new ArrayList<>();
-        boolean rcptAttempted;
-        boolean bdat;
-        MessageReceiver receiver;
-        boolean finishing;
-
-        Transaction(SmtpCommand.Mail mail) {
-            this.mail = mail;
-        }
-    }
-
     private final SmtpSettings settings;
     private final MessageQueue queue;
     private final Consumer<QueueId> onQueued;
@@ -72,6 +54,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private final SmtpInputFramer framer;
     private final Executor io;
     private final String id;
+    private MailTransaction.Storage storage;
 
     private ChannelHandlerContext ctx;
     private InetAddress client;
@@ -80,7 +63,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     private String heloName = "";
     private boolean tls;
     private String authUser = "";
-    private Transaction tx;
+    private MailTransaction tx;
     private SaslExchange sasl;
     private SmtpReply bdatRefusal;
     private boolean bdatLast;
@@ -105,6 +88,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        storage = new MailTransaction.Storage(queue, io, onQueued, () -> ctx.executor().execute(this::refreshAutoRead),
+                ctx.alloc(), clock);
         LOG.info("session={} connect client={}", id, client.getHostAddress());
         replyNow(SmtpReply.plain(220, settings.hostname() + " ESMTP Rampart")); // SUB-01
         ctx.fireChannelActive();
@@ -142,8 +127,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        boolean weAreSlow = phase == Phase.WAITING
-                || (tx != null && tx.receiver != null && tx.receiver.congested());
+        boolean weAreSlow = phase == Phase.WAITING || (tx != null && tx.congested());
         if (evt instanceof IdleStateEvent && !weAreSlow && phase != Phase.CLOSED) {
             // SUB-12; while we are the slow side (commit, password check, queue writer behind) the client
             // is not idle: we stopped reading.
@@ -157,8 +141,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (tx != null && tx.receiver != null && !tx.finishing) {
-            tx.receiver.abort();
+        if (tx != null) {
+            tx.abandon();
         }
         tx = null;
         phase = Phase.CLOSED;
@@ -253,7 +237,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         } else if (!c.senderAscii() && !c.smtpUtf8()) {
             refuse(SmtpReply.of(550, "5.6.7", "Non-ASCII address needs SMTPUTF8"), RejectReason.SMTPUTF8_REQUIRED);
         } else {
-            tx = new Transaction(c);
+            tx = new MailTransaction(c);
             reply(SmtpReply.of(250, "2.1.0", "Ok"));
         }
     }
@@ -281,21 +265,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Why DATA/BDAT cannot start now, or empty when it can (RFC 2920 §3.1: never 354 without recipients). */
-    private Optional<SmtpReply> contentRefusal() {
-        if (tx == null) {
-            return Optional.of(SmtpReply.of(503, "5.5.1", "Error: need MAIL command"));
-        }
-        if (tx.recipients.isEmpty()) {
-            return Optional.of(tx.rcptAttempted
-                    ? SmtpReply.of(554, "5.5.1", "Error: no valid recipients")
-                    : SmtpReply.of(503, "5.5.1", "Error: need RCPT command"));
-        }
-        return Optional.empty();
-    }
-
     private void data() {
-        Optional<SmtpReply> refusal = contentRefusal();
+        Optional<SmtpReply> refusal = MailTransaction.contentRefusal(Optional.ofNullable(tx));
         if (refusal.isPresent()) {
             refuse(refusal.get(), RejectReason.BAD_SEQUENCE);
             ctx.flush();
@@ -306,14 +277,14 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             ctx.flush();
             return;
         }
-        tx.receiver = newReceiver(false);
+        tx.startContent(clientFacts(), settings, storage, false);
         phase = Phase.DATA;
         framer.dataMode();
         replyNow(SmtpReply.plain(354, "End data with <CR><LF>.<CR><LF>"));
     }
 
     private void bdat(SmtpCommand.Bdat c) {
-        Optional<SmtpReply> refusal = contentRefusal();
+        Optional<SmtpReply> refusal = MailTransaction.contentRefusal(Optional.ofNullable(tx));
         if (refusal.isPresent()) {
             // SUB-19: the chunk is still read, then refused
             metrics.rejected(RejectReason.BAD_SEQUENCE);
@@ -326,9 +297,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (tx.receiver == null) {
-            tx.bdat = true;
-            tx.receiver = newReceiver(true);
+        if (tx.receiver().isEmpty()) {
+            tx.startContent(clientFacts(), settings, storage, true);
         }
         bdatLast = c.last();
         if (c.size() > 0) {
@@ -341,8 +311,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private MessageReceiver newReceiver(boolean bdat) {
-        SmtpCommand.Mail mail = tx.mail;
+    private MailTransaction.Client clientFacts() {
         String tlsProtocol = "";
         String tlsCipher = "";
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
@@ -351,30 +320,16 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
             tlsProtocol = s.getProtocol();
             tlsCipher = s.getCipherSuite();
         }
-        String literal = ReceivedHeader.literal(client);
-        String single = tx.recipients.size() == 1 ? tx.recipients.get(0).address() : "";
-        ZonedDateTime now = ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        String protoName = tlsProtocol;
-        String cipher = tlsCipher;
-        String helo = heloName;
-        boolean extended = greeting == Greeting.EHLO;
-        boolean authenticated = !authUser.isEmpty();
-        InetAddress from = client;
-        MessageParams params = new MessageParams(mail.sender(), mail.body(), mail.smtpUtf8(), mail.envId(),
-                mail.ret(), mail.requireTls() ? TlsTag.REQUIRE_TLS : TlsTag.DEFAULT, helo + " " + literal, authUser);
-        return new MessageReceiver(queue, io, params, tx.recipients, settings.maxMessageSize(),
-                settings.maxReceivedHeaders(),
-                qid -> new ReceivedHeader(helo, from, extended, protoName, cipher, authenticated, mail.smtpUtf8(),
-                        settings.hostname(), qid, single, now).bytes(),
-                onQueued, () -> ctx.executor().execute(this::refreshAutoRead), ctx.alloc(), bdat);
+        return new MailTransaction.Client(heloName, greeting == Greeting.EHLO, client, tlsProtocol, tlsCipher, authUser);
     }
 
     // ---- content --------------------------------------------------------------------------------------
 
     private void content(InputFrame.Content content) {
-        if ((phase == Phase.DATA || phase == Phase.BDAT) && bdatRefusal == null && tx != null && tx.receiver != null) {
-            tx.receiver.content(content.bytes());
-            if (tx.receiver.congested()) {
+        Optional<MessageReceiver> receiver = tx == null ? Optional.empty() : tx.receiver();
+        if ((phase == Phase.DATA || phase == Phase.BDAT) && bdatRefusal == null && receiver.isPresent()) {
+            receiver.get().content(content.bytes());
+            if (receiver.get().congested()) {
                 refreshAutoRead();
             }
         } else {
@@ -384,7 +339,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
 
     private void contentEnd(InputFrame.ContentEnd end) {
         if (phase == Phase.DATA) {
-            tx.receiver.dataEnded(end.bareCrOrLf(), end.lineTooLong());
+            tx.receiver().orElseThrow().dataEnded(end.bareCrOrLf(), end.lineTooLong());
             finishTransaction();
         } else if (phase == Phase.BDAT) {
             phase = Phase.COMMANDS;
@@ -393,7 +348,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
                 bdatRefusal = null;
             } else if (bdatLast) {
                 finishTransaction();
-            } else if (tx.receiver.tooBig()) {
+            } else if (tx.receiver().orElseThrow().tooBig()) {
                 // RFC 3030 §2: refuse the chunk; the client must not send more for this transaction
                 refuse(SmtpReply.of(552, "5.3.4", "Message size exceeds fixed limit"), RejectReason.MESSAGE_TOO_BIG);
                 resetTransaction();
@@ -404,10 +359,10 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void finishTransaction() {
-        Transaction t = tx;
+        MailTransaction t = tx;
         t.finishing = true;
         enterWaiting();
-        t.receiver.finish().whenComplete((outcome, err) -> ctx.executor().execute(() -> {
+        t.receiver().orElseThrow().finish().whenComplete((outcome, err) -> ctx.executor().execute(() -> {
             tx = null;
             if (err != null) {
                 LOG.error("session={} message finish failed", id, err);
@@ -593,7 +548,7 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
         if (ctx == null || !ctx.channel().isOpen()) {
             return;
         }
-        boolean congested = tx != null && tx.receiver != null && tx.receiver.congested();
+        boolean congested = tx != null && tx.congested();
         boolean want = phase != Phase.WAITING && phase != Phase.CLOSED && !congested && !outputBlocked;
         if (ctx.channel().config().isAutoRead() != want) {
             ctx.channel().config().setAutoRead(want);
@@ -601,8 +556,8 @@ final class SmtpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void resetTransaction() {
-        if (tx != null && tx.receiver != null && !tx.finishing) {
-            tx.receiver.abort();
+        if (tx != null) {
+            tx.abandon();
         }
         tx = null;
     }

@@ -1,30 +1,51 @@
 package dev.rampart.server;
 
-import dev.rampart.queue.MessageQueue;
+import dev.rampart.policy.dns.AddressPreference;
+import dev.rampart.policy.dns.DnsMxLookup;
+import dev.rampart.policy.dns.DnsjavaResolver;
+import dev.rampart.policy.dns.ResolverSettings;
+import dev.rampart.queue.DiskQueue;
+import dev.rampart.queue.QueueState;
+import dev.rampart.queue.RecoveryReport;
 import dev.rampart.server.admin.AdminServer;
 import dev.rampart.server.admin.ReadinessCheck;
+import dev.rampart.server.config.HostPort;
 import dev.rampart.server.config.RampartConfig;
+import dev.rampart.server.delivery.DeliveryScheduler;
+import dev.rampart.server.delivery.dsn.Rfc3464DsnWriter;
+import dev.rampart.server.smtp.SmtpServer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.random.RandomGenerator;
 
 /**
- * The composition root of a running relay: builds the long-lived parts from the configuration, starts
- * them in dependency order and stops them in reverse. Today it runs the admin listener (health,
- * readiness, metrics, queue API) over the given queue; the SMTP listener and the delivery scheduler are
- * added here as they arrive.
+ * The composition root of a running relay: builds the long-lived parts from the configuration and
+ * starts them in dependency order — queue (recovered first), delivery scheduler, SMTP listener, admin
+ * listener — and stops them in reverse, so that no session is accepted before the queue is sound and
+ * no message is acknowledged after the queue is closed.
  *
  * <p>{@link #start()} is called once; {@link #close()} may be called from any thread (the SIGTERM hook)
  * and more than once. {@link #awaitStopped()} blocks until {@link #close()} has finished.
@@ -33,47 +54,81 @@ public final class RelayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
 
     private final RampartConfig config;
-    private final MessageQueue queue;
+    private final PrometheusMeterRegistry metrics;
+    private final DiskQueue queue;
+    private final ExecutorService dnsExecutor;
+    private final DeliveryScheduler scheduler;
+    private final SmtpServer smtp;
     private final AdminServer admin;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private List<InetSocketAddress> smtpAddresses = List.of();
     private boolean closed;
 
     /**
-     * @param config          the validated configuration
-     * @param queue           the message queue; closed by {@link #close()}
-     * @param schedulerWakeup asks the delivery scheduler to look at the queue now (after flush or release)
-     * @param meterRegistry   where every part registers its meters; scraped at /metrics
-     * @param extraReadiness  conditions besides the queue's that must hold for /readyz
+     * Opens and recovers the queue and builds every part; binds nothing yet.
+     *
+     * @throws IOException when the spool cannot be opened (or is locked by another relay)
      */
-    public RelayServer(RampartConfig config, MessageQueue queue, Runnable schedulerWakeup,
-                       PrometheusMeterRegistry meterRegistry, List<ReadinessCheck> extraReadiness) {
+    public RelayServer(RampartConfig config, InstantSource clock) throws IOException {
         this.config = config;
-        this.queue = queue;
-        new JvmMemoryMetrics().bindTo(meterRegistry);
-        new JvmGcMetrics().bindTo(meterRegistry);
-        new JvmThreadMetrics().bindTo(meterRegistry);
-        new ProcessorMetrics().bindTo(meterRegistry);
-        new UptimeMetrics().bindTo(meterRegistry);
-        List<ReadinessCheck> readiness = new ArrayList<>();
-        readiness.add(this::queueProblem);
-        readiness.addAll(extraReadiness);
-        this.admin = new AdminServer(config.admin().listen(), meterRegistry, readiness, queue, schedulerWakeup);
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+
+        this.queue = DiskQueue.open(config.queue().dir(), clock);
+        RecoveryReport recovery = queue.recover();
+        logRecovery(recovery);
+        for (QueueState state : QueueState.values()) {
+            Gauge.builder("rampart.queue.messages", queue, q -> q.counts().getOrDefault(state, 0))
+                    .description("Messages in the queue by state")
+                    .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(metrics);
+        }
+        Gauge.builder("rampart.queue.corrupt.files", recovery, r -> r.corrupt().size())
+                .description("Queue files moved to corrupt/ at the last start")
+                .register(metrics);
+
+        this.dnsExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dns-", 0).factory());
+        List<InetSocketAddress> dnsServers = config.dns().servers().stream().map(HostPort::toSocketAddress).toList();
+        DnsjavaResolver resolver = new DnsjavaResolver(dnsServers,
+                ResolverSettings.defaults(config.dns().timeout(), preference(config.delivery().addressPreference()), false),
+                clock, dnsExecutor);
+        DnsMxLookup mx = new DnsMxLookup(resolver, ourNames(config), ourAddresses(config.smtp().listen()),
+                RandomGenerator.getDefault());
+
+        this.scheduler = new DeliveryScheduler(config, queue, mx, new Rfc3464DsnWriter(config.smtp().hostname()),
+                metrics, clock);
+        this.smtp = new SmtpServer(config.smtp(), queue, id -> scheduler.wake(), metrics, clock);
+        this.admin = new AdminServer(config.admin().listen(), metrics, List.<ReadinessCheck>of(this::queueProblem),
+                queue, scheduler::wake);
     }
 
-    /** Binds the listeners; on failure everything already started is stopped again. */
+    /** Starts delivery, then binds the SMTP and admin listeners; on failure everything started is stopped. */
     public synchronized void start() throws IOException {
         try {
+            scheduler.start();
+            smtpAddresses = smtp.start();
             admin.start();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
         log.atInfo().addKeyValue("hostname", config.smtp().hostname())
-                .addKeyValue("admin", AdminServer.hostPort(admin.address())).log("rampart started");
+                .addKeyValue("smtp", smtpAddresses.stream().map(RelayServer::hostPort).toList())
+                .addKeyValue("admin", AdminServer.hostPort(admin.address()))
+                .addKeyValue("spool", config.queue().dir())
+                .log("rampart started");
     }
 
     public InetSocketAddress adminAddress() {
         return admin.address();
+    }
+
+    public List<InetSocketAddress> smtpAddresses() {
+        return smtpAddresses;
     }
 
     @Override
@@ -85,12 +140,11 @@ public final class RelayServer implements AutoCloseable {
             closed = true;
         }
         log.info("rampart stopping");
-        admin.close();
-        try {
-            queue.close();
-        } catch (IOException | RuntimeException e) {
-            log.atWarn().addKeyValue("error", e.toString()).log("closing the queue failed");
-        }
+        closeQuietly("smtp listener", smtp);
+        closeQuietly("delivery scheduler", scheduler);
+        closeQuietly("admin listener", admin);
+        closeQuietly("queue", queue);
+        dnsExecutor.shutdownNow();
         log.info("rampart stopped");
         stopped.countDown();
     }
@@ -100,12 +154,77 @@ public final class RelayServer implements AutoCloseable {
         stopped.await();
     }
 
-    private Optional<String> queueProblem() {
+    private static void closeQuietly(String what, AutoCloseable part) {
         try {
-            queue.nextDue();
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.of("queue: " + e.getMessage());
+            part.close();
+        } catch (Exception e) {
+            log.atWarn().addKeyValue("part", what).addKeyValue("error", e.toString()).log("stopping failed");
         }
+    }
+
+    /** Ready only while the spool accepts new messages: a read-only or vanished spool cannot honour 250. */
+    private Optional<String> queueProblem() {
+        java.nio.file.Path dir = config.queue().dir();
+        if (!java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
+            return Optional.of("queue: spool directory " + dir + " is not a writable directory");
+        }
+        return Optional.empty();
+    }
+
+    private static void logRecovery(RecoveryReport report) {
+        log.atInfo().addKeyValue("messages", report.messages())
+                .addKeyValue("requeued_from_active", report.requeuedFromActive())
+                .addKeyValue("unacknowledged_removed", report.tmpFilesRemoved())
+                .addKeyValue("corrupt", report.corrupt().size())
+                .log("queue recovered");
+        for (RecoveryReport.Corrupt c : report.corrupt()) {
+            log.atError().addKeyValue("file", c.file()).addKeyValue("reason", c.reason())
+                    .log("queue file is unreadable; moved to corrupt/ for inspection");
+        }
+    }
+
+    private static AddressPreference preference(RampartConfig.AddressPreference p) {
+        return switch (p) {
+            case IPV4 -> AddressPreference.IPV4_FIRST;
+            case IPV6 -> AddressPreference.IPV6_FIRST;
+            case ANY -> AddressPreference.RESOLVER_ORDER;
+        };
+    }
+
+    /** MX-11: the names an MX record may use for us. */
+    private static Set<String> ourNames(RampartConfig config) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(config.smtp().hostname());
+        names.add(config.delivery().heloName());
+        return names;
+    }
+
+    /**
+     * MX-11: the addresses an MX host may resolve to and still be us: the listen addresses, or every
+     * interface address when listening on a wildcard.
+     */
+    private static List<InetAddress> ourAddresses(List<HostPort> listen) {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (HostPort hp : listen) {
+            InetAddress a = hp.toSocketAddress().getAddress();
+            if (a == null) {
+                continue;
+            }
+            if (a.isAnyLocalAddress()) {
+                try {
+                    NetworkInterface.networkInterfaces()
+                            .forEach(ni -> ni.inetAddresses().forEach(addresses::add));
+                } catch (SocketException e) {
+                    log.atWarn().addKeyValue("error", e.toString()).log("cannot list interface addresses");
+                }
+            } else {
+                addresses.add(a);
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(addresses));
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        return AdminServer.hostPort(a);
     }
 }

@@ -1,19 +1,16 @@
 package dev.rampart.server.cli;
 
-import dev.rampart.queue.MessageQueue;
 import dev.rampart.server.RelayServer;
 import dev.rampart.server.config.ConfigException;
 import dev.rampart.server.config.LogbackConfigurator;
 import dev.rampart.server.config.RampartConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
+import java.time.InstantSource;
 import java.util.concurrent.Callable;
 
 /**
@@ -53,15 +50,17 @@ final class ServeCommand implements Callable<Integer> {
         for (String name : context.configLoader().unknownEnvironmentVariables()) {
             log.atWarn().addKeyValue("variable", name).log("environment variable is not a configuration key; ignored");
         }
-        // The disk queue and the delivery scheduler are wired here as they land.
-        MessageQueue queue = new UnwiredQueue(config.queue().dir());
-        Runnable schedulerWakeup = () -> { };
-        RelayServer relay = new RelayServer(config, queue, schedulerWakeup,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of());
+        RelayServer relay;
+        try {
+            relay = new RelayServer(config, InstantSource.system());
+        } catch (IOException | RuntimeException e) {
+            err.println("rampart: cannot start: " + e.getMessage());
+            return Main.ExitCode.FAILURE;
+        }
         try {
             relay.start();
-        } catch (IOException e) {
-            err.println("rampart: cannot start: admin.listen " + config.admin().listen() + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            err.println("rampart: cannot start: " + e.getMessage());
             return Main.ExitCode.FAILURE;
         }
         context.shutdownHooks().accept(relay::close);

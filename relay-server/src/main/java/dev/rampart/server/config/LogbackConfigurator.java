@@ -28,6 +28,9 @@ public final class LogbackConfigurator {
     public static final String TEXT_PATTERN =
             "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{20} %msg%replace( %kvp{DOUBLE}){'^ $', ''}%n%ex";
 
+    /** The delivery log's text lines: its message already is the key=value line, so no pairs are appended. */
+    public static final String DELIVERY_TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{20} %msg%n%ex";
+
     private LogbackConfigurator() {}
 
     /** Reconfigures Logback; a no-op when slf4j is bound to another backend. */
@@ -55,16 +58,31 @@ public final class LogbackConfigurator {
         };
         encoder.setContext(context);
         encoder.start();
+        OutputStreamAppender<ILoggingEvent> appender = streamAppender(context, "stdout", encoder, out);
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(settings.level().toUpperCase(Locale.ROOT), Level.INFO));
+        root.addAppender(appender);
+        Logger delivery = context.getLogger(DELIVERY_LOGGER);
+        delivery.setLevel(Level.INFO);
+        if (settings.format() == RampartConfig.LogFormat.TEXT) {
+            PatternLayoutEncoder e = new PatternLayoutEncoder();
+            e.setPattern(DELIVERY_TEXT_PATTERN);
+            e.setContext(context);
+            e.start();
+            delivery.setAdditive(false);
+            delivery.addAppender(streamAppender(context, "delivery", e, out));
+        }
+    }
+
+    private static OutputStreamAppender<ILoggingEvent> streamAppender(LoggerContext context, String name,
+                                                                      Encoder<ILoggingEvent> encoder, OutputStream out) {
         OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
         appender.setContext(context);
-        appender.setName("stdout");
+        appender.setName(name);
         appender.setEncoder(encoder);
         appender.setImmediateFlush(true);
         appender.setOutputStream(out);
         appender.start();
-        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(settings.level().toUpperCase(Locale.ROOT), Level.INFO));
-        root.addAppender(appender);
-        context.getLogger(DELIVERY_LOGGER).setLevel(Level.INFO);
+        return appender;
     }
 }

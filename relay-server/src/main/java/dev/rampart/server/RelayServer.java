@@ -110,8 +110,11 @@ public final class RelayServer implements AutoCloseable {
     public synchronized void start() throws IOException {
         try {
             scheduler.start();
-            smtpAddresses = smtp.start();
-            admin.start();
+            smtpAddresses = bind("smtp.listen " + config.smtp().listen(), smtp::start);
+            bind("admin.listen " + config.admin().listen(), () -> {
+                admin.start();
+                return admin.address();
+            });
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -121,6 +124,19 @@ public final class RelayServer implements AutoCloseable {
                 .addKeyValue("admin", AdminServer.hostPort(admin.address()))
                 .addKeyValue("spool", config.queue().dir())
                 .log("rampart started");
+    }
+
+    private interface Binding<T> {
+        T bind() throws IOException;
+    }
+
+    /** Runs one listener's bind, naming the configuration key in the error so the operator knows which. */
+    private static <T> T bind(String what, Binding<T> binding) throws IOException {
+        try {
+            return binding.bind();
+        } catch (IOException e) {
+            throw new IOException(what + ": " + e.getMessage(), e);
+        }
     }
 
     public InetSocketAddress adminAddress() {

@@ -75,7 +75,12 @@ class LauncherTest {
             port = s.getLocalPort();
         }
         Path config = dir.resolve("rampart.yaml");
-        Files.writeString(config, "admin:\n  listen: \"127.0.0.1:" + port + "\"\nsmtp:\n  hostname: relay.test.example\n");
+        int smtpPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            smtpPort = s.getLocalPort();
+        }
+        Files.writeString(config, "admin:\n  listen: \"127.0.0.1:" + port + "\"\nsmtp:\n  hostname: relay.test.example\n"
+                + "  listen: [\"127.0.0.1:" + smtpPort + "\"]\nqueue:\n  dir: \"" + dir.resolve("spool") + "\"\n");
         Path out = dir.resolve("serve.out");
         Path err = dir.resolve("serve.err");
         Process p = start(List.of("serve", "--config", config.toString()), out, err);

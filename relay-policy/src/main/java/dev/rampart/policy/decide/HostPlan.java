@@ -1,0 +1,95 @@
+package dev.rampart.policy.decide;
+
+import dev.rampart.policy.dane.TlsaRecord;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to do with one MX host (conformance §7, one row per host). Built only by
+ * {@link PolicyDecider#decideHost}; the delivery code acts on it and never decides policy itself.
+ * Immutable.
+ */
+public sealed interface HostPlan {
+
+    /** The MX host name this plan is for (as published; MX-15 keeps it unexpanded in logs). */
+    String hostName();
+
+    /** Why this plan, with the table row and conformance IDs, for logs and {@code policy explain}. */
+    String why();
+
+    TlsRptRecording tlsRpt();
+
+    /**
+     * No connection to this host (rows 5, 7, 9, 10). The caller goes on to the next MX; when none is
+     * left the domain is deferred (never bounced for this alone, never plaintext).
+     *
+     * @param reason precise, loggable, e.g. {@code TLSA lookup bogus: RRSIG expired}
+     * @param status RFC 3463 status if this host ends up deciding the deferral: 4.7.5 for policy,
+     *               4.4.3 for a failed TLSA lookup
+     */
+    record Skip(String hostName, String reason, String status, String why, TlsRptRecording tlsRpt)
+            implements HostPlan {
+        public Skip {
+            Objects.requireNonNull(hostName);
+            Objects.requireNonNull(reason);
+            Objects.requireNonNull(status);
+            Objects.requireNonNull(why);
+            Objects.requireNonNull(tlsRpt);
+        }
+    }
+
+    /**
+     * Connect, with these TLS demands.
+     *
+     * @param requirement    whether plaintext is allowed
+     * @param authentication how the certificate is checked
+     * @param serverName     the SNI name: the TLSA base domain under DANE (DANE-13), else the MX host
+     *                       name; see {@link #sni()}
+     * @param tlsaBase       the TLSA base domain; empty string when DANE does not apply
+     * @param allTlsa        the whole secure TLSA RRset as published (explain output, RPT-04); empty
+     *                       when DANE does not apply
+     * @param minimumTls     lowest TLS protocol version allowed, e.g. {@code TLSv1.2} (DANE-13)
+     * @param policy         for the delivery log
+     */
+    record Connect(String hostName, TlsRequirement requirement, Authentication authentication, String serverName,
+                   String tlsaBase, List<TlsaRecord> allTlsa, String minimumTls, AppliedPolicy policy,
+                   String why, TlsRptRecording tlsRpt) implements HostPlan {
+        public Connect {
+            Objects.requireNonNull(hostName);
+            Objects.requireNonNull(requirement);
+            Objects.requireNonNull(authentication);
+            Objects.requireNonNull(serverName);
+            Objects.requireNonNull(tlsaBase);
+            allTlsa = List.copyOf(allTlsa);
+            Objects.requireNonNull(minimumTls);
+            Objects.requireNonNull(policy);
+            Objects.requireNonNull(why);
+            Objects.requireNonNull(tlsRpt);
+            if (authentication instanceof Authentication.Dane && requirement != TlsRequirement.REQUIRED) {
+                throw new IllegalArgumentException("DANE authentication always requires TLS (DANE-07)");
+            }
+        }
+
+        /** The name to send as SNI; empty for an address literal, which RFC 6066 §3 forbids in SNI. */
+        public Optional<String> sni() {
+            return serverName.startsWith("[") ? Optional.empty() : Optional.of(serverName);
+        }
+
+        /** The usable TLSA records when DANE authenticates this host, else empty. */
+        public List<TlsaRecord> usableTlsa() {
+            return switch (authentication) {
+                case Authentication.Dane d -> d.usableRecords();
+                case Authentication.None n -> List.of();
+            };
+        }
+
+        /** The DANE-TA reference identifiers (DANE-14) when DANE authenticates, else empty. */
+        public List<String> referenceIds() {
+            return switch (authentication) {
+                case Authentication.Dane d -> d.referenceIds();
+                case Authentication.None n -> List.of();
+            };
+        }
+    }
+}

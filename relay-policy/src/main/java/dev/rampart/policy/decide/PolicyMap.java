@@ -56,7 +56,6 @@ public final class PolicyMap {
             boolean parent = fields[0].startsWith(".");
             String name = parent ? fields[0].substring(1) : fields[0];
             String domain = DomainNames.normalize(name)
-                    .filter(d -> !name.endsWith("."))
                     .orElseThrow(() -> new PolicyMapException(source, lineNo, "'" + fields[0] + "' is not a valid domain"));
             ManualPolicy level = level(source, lineNo, fields[1]);
             Map<String, ManualPolicy> target = parent ? parents : exact;

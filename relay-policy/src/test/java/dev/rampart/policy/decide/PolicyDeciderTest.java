@@ -17,6 +17,7 @@ import static dev.rampart.policy.dns.DnssecStatus.INDETERMINATE;
 import static dev.rampart.policy.dns.DnssecStatus.INSECURE;
 import static dev.rampart.policy.dns.DnssecStatus.SECURE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rampart.policy.dane.TlsaRecord;
 import dev.rampart.policy.dns.DnsResult;
@@ -246,6 +247,21 @@ class PolicyDeciderTest {
         assertOpportunisticNoPolicy(plan);
         assertThat(plan.why()).contains("MX-15");
         assertThat(plan.hostName()).isEqualTo(MX);
+    }
+
+    @Test
+    void dane01_aTlsaAnswerUnderInsecureFactsCannotReachTheDecision() {
+        TlsaFacts answer = new TlsaFacts.Answer(MX, tlsa(SECURE, daneEe(1)));
+        for (HostAddressFacts a : List.of(HostAddressFacts.direct(MX, INSECURE),
+                new HostAddressFacts(MX, "target.example.net", INSECURE, SECURE))) {
+            assertThatThrownBy(() -> new HostFacts(domain(ManualPolicy.DANE, SECURE), a, answer))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DANE-01");
+        }
+        assertThatThrownBy(() -> new HostFacts(domain(ManualPolicy.DANE, INSECURE), HostAddressFacts.direct(MX, SECURE), answer))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a candidate");
+        assertThatThrownBy(() -> new HostFacts(domain(ManualPolicy.DANE, SECURE), HostAddressFacts.direct(MX, SECURE),
+                new TlsaFacts.Answer("elsewhere.example.net", tlsa(SECURE, daneEe(1)))))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,0 +1,26 @@
+/**
+ * Pure decisions: which hosts to try for a next hop and what transport security each one demands
+ * (design "policy.decide"; conformance §3 MX rules and §7 decision table). Facts go in, values come out;
+ * nothing here reads a clock, opens a socket or logs.
+ *
+ * <p>The delivery code drives one attempt for a next-hop domain like this:
+ * <ol>
+ *   <li>{@link dev.rampart.policy.decide.MxPlanner} (through {@code MxLookup}) gives an
+ *       {@code MxResolution};</li>
+ *   <li>{@link dev.rampart.policy.decide.PolicyDecider#decideDomain} with the policy map level
+ *       ({@link dev.rampart.policy.decide.PolicyMap#levelFor}) says bounce, defer (rows 5, 8), or
+ *       try these hosts in this order (MX-10: order never changes for security);</li>
+ *   <li>per host, in order: {@link dev.rampart.policy.decide.TlsaBase#queryNames} lists the TLSA names to
+ *       ask (none under an insecure chain, DANE-01), {@link dev.rampart.policy.decide.TlsaBase#choose}
+ *       picks the deciding answer, {@link dev.rampart.policy.decide.PolicyDecider#decideHost} returns a
+ *       {@link dev.rampart.policy.decide.HostPlan}: skip, or connect with a
+ *       {@link dev.rampart.policy.decide.TlsRequirement} and an
+ *       {@link dev.rampart.policy.decide.Authentication} from which the trust manager is built;</li>
+ *   <li>each host's end becomes a {@link dev.rampart.policy.decide.HostResult};
+ *       {@link dev.rampart.policy.decide.Verdict#of} folds them into "delivered via host i" or
+ *       "defer with status and reason".</li>
+ * </ol>
+ * Every plan carries its TLS-RPT facts ({@link dev.rampart.policy.decide.TlsRptRecording}) so the
+ * recorder needs nothing but the plan and what the handshake showed.
+ */
+package dev.rampart.policy.decide;

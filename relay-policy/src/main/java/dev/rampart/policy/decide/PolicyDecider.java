@@ -3,6 +3,7 @@ package dev.rampart.policy.decide;
 import dev.rampart.policy.dane.TlsaRecord;
 import dev.rampart.policy.dane.TlsaUsability;
 import dev.rampart.policy.dns.DnsResult;
+import dev.rampart.policy.dns.DnssecStatus;
 import dev.rampart.policy.dns.MxHost;
 import dev.rampart.policy.dns.MxResolution;
 import java.util.ArrayList;
@@ -43,6 +44,11 @@ public final class PolicyDecider {
     }
 
     private static DomainPlan hostsPlan(MxResolution.Hosts h, String mxOwner, ManualPolicy manual, StsFacts sts) {
+        if (failedValidation(h.mxStatus())) {
+            // DNS-02, MX-05: a bogus or indeterminate MX answer is a lookup error (row 8), never "insecure".
+            return new DomainPlan.Defer(DNS_TEMPFAIL, "MX lookup for " + h.domain() + " failed: MX RRset is "
+                    + lower(h.mxStatus()) + " (DNS-02)", List.of());
+        }
         DomainFacts facts = new DomainFacts(h.domain(), mxOwner, manual, h.mxStatus(), h.implicit(), sts);
         boolean literal = AddressLiterals.isLiteralSyntax(h.domain());
         switch (manual) {
@@ -71,6 +77,10 @@ public final class PolicyDecider {
             // Row 19: no MX, DANE or MTA-STS for address literals (MX-02); default level is opportunistic.
             return opportunistic(facts, "address literal: no DANE or MTA-STS applies (row 19, MX-02)",
                     new TlsRptRecording.NotRecorded("address literal (row 19)"));
+        }
+        if (failedValidation(facts.domain().mxStatus()) || failedValidation(facts.address().aliasStatus())
+                || failedValidation(facts.address().addressStatus())) {
+            return dnssecInvalid(facts);
         }
         boolean daneOnly = switch (facts.domain().manual()) {
             case ManualPolicy.Dane d -> false;
@@ -117,6 +127,7 @@ public final class PolicyDecider {
                             recorded(TlsRptPolicy.tlsaWithoutRecords(base, host), TlsRptResultType.DANE_REQUIRED, ""))
                     : opportunistic(facts, "no secure TLSA RRset at " + where
                             + "; DANE does not apply, opportunistic TLS (DANE-09)", noPolicyFound(facts));
+            // classify() says SECURE_RECORDS only for a secure, non-empty Records answer.
             case SECURE_RECORDS -> withRecords(facts, daneOnly, base, ((DnsResult.Records<TlsaRecord>) result).records());
         };
     }
@@ -145,6 +156,30 @@ public final class PolicyDecider {
                 AppliedPolicy.DANE, "secure TLSA RRset at " + where + " has only unusable records; STARTTLS required,"
                         + " certificate not authenticated (row 13, DANE-08)",
                 recorded(rptPolicy, TlsRptResultType.TLSA_INVALID, "all-unusable"));
+    }
+
+    /**
+     * DNS-02: bogus or indeterminate data anywhere on the way to the host's address is a lookup error
+     * that skips the host (MX-13), never a reason to carry on as if the zone were unsigned.
+     */
+    private static HostPlan dnssecInvalid(HostFacts facts) {
+        String host = facts.hostName();
+        DomainFacts d = facts.domain();
+        HostAddressFacts a = facts.address();
+        String what = failedValidation(d.mxStatus()) ? "MX RRset of " + d.nextHop() + " is " + lower(d.mxStatus())
+                : failedValidation(a.aliasStatus()) ? "CNAME from " + host + " is " + lower(a.aliasStatus())
+                : "address records of " + a.expandedName() + " are " + lower(a.addressStatus());
+        TlsRptPolicy policy = d.mxSecure() ? TlsRptPolicy.tlsaWithoutRecords(host, host)
+                : TlsRptPolicy.noPolicyFound(d.nextHop(), host);
+        return new HostPlan.Skip(host, "DNSSEC validation failed: " + what, DNS_TEMPFAIL,
+                what + "; host skipped (DNS-02, MX-13)", recorded(policy, TlsRptResultType.DNSSEC_INVALID, ""));
+    }
+
+    private static boolean failedValidation(DnssecStatus status) {
+        return switch (status) {
+            case SECURE, INSECURE -> false;
+            case BOGUS, INDETERMINATE -> true;
+        };
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.rampart.policy.decide;
 import dev.rampart.policy.dns.DomainNames;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -67,7 +68,7 @@ public final class PolicyMap {
     }
 
     private static ManualPolicy level(String source, int lineNo, String keyword) {
-        return switch (keyword.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (keyword.toLowerCase(Locale.ROOT)) {
             case "dane" -> ManualPolicy.DANE;
             case "dane-only" -> ManualPolicy.DANE_ONLY;
             case "none", "may", "encrypt", "secure" -> throw new PolicyMapException(source, lineNo,

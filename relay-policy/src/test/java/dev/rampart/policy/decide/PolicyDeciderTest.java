@@ -149,6 +149,31 @@ class PolicyDeciderTest {
                 .isEqualTo(new DomainPlan.Fail("5.1.10", "null MX"));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = DnssecStatus.class, names = {"BOGUS", "INDETERMINATE"})
+    void row8_dns02_bogusOrIndeterminateMxStatusDefersNeverDowngrades(DnssecStatus status) {
+        MxResolution hosts = new MxResolution.Hosts(NEXT_HOP, List.of(mxHost(MX, 10, SECURE)), status, false, List.of());
+        assertThat(PolicyDecider.decideDomain(hosts, NEXT_HOP, ManualPolicy.DANE, StsFacts.ABSENT))
+                .isInstanceOfSatisfying(DomainPlan.Defer.class, d -> {
+                    assertThat(d.status()).isEqualTo("4.4.3");
+                    assertThat(d.reason()).contains(status.name().toLowerCase());
+                });
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DnssecStatus.class, names = {"BOGUS", "INDETERMINATE"})
+    void dns02_mx13_bogusAddressSkipsTheHostAsDnssecInvalid(DnssecStatus status) {
+        for (HostAddressFacts a : List.of(HostAddressFacts.direct(MX, status), new HostAddressFacts(MX, "t.example.net", status, SECURE))) {
+            HostPlan plan = PolicyDecider.decideHost(new HostFacts(domain(ManualPolicy.DANE, SECURE), a,
+                    new TlsaFacts.NotQueried("address not secure")));
+            assertThat(plan).isInstanceOfSatisfying(HostPlan.Skip.class, s -> {
+                assertThat(s.reason()).startsWith("DNSSEC validation failed: ").contains(status.name().toLowerCase());
+                assertThat(s.status()).isEqualTo("4.4.3");
+                assertRecorded(s.tlsRpt(), TlsRptPolicyType.TLSA, TlsRptResultType.DNSSEC_INVALID);
+            });
+        }
+    }
+
     @Test
     void secureMxGoesOnToTheHostsInOrder() {
         List<MxHost> hosts = List.of(mxHost(MX, 10, SECURE), mxHost("mx2.example.com", 20, INSECURE));
@@ -361,6 +386,9 @@ class PolicyDeciderTest {
                         }
                         if (plan instanceof HostPlan.Connect c && c.requirement() == TlsRequirement.REQUIRED) {
                             assertThat(asked && kind == TlsaAnswers.Kind.SECURE_RECORDS).isTrue();
+                        }
+                        if (mx == BOGUS || mx == INDETERMINATE || address == BOGUS || address == INDETERMINATE) {
+                            assertThat(plan).as("DNS-02").isInstanceOf(HostPlan.Skip.class);
                         }
                         if (manual instanceof ManualPolicy.DaneOnly && plan instanceof HostPlan.Connect c) {
                             assertThat(c.authentication()).as("DANE-16").isInstanceOf(Authentication.Dane.class);

@@ -95,15 +95,15 @@ public final class PolicyDecider {
     private static HostPlan withoutTlsa(HostFacts facts, boolean daneOnly, String reason) {
         String host = facts.hostName();
         if (!daneOnly) {
-            String mx15 = facts.domain().mxSecure() ? "" : "; MX RRset insecure, never logged as secure (MX-15)";
-            return opportunistic(facts, reason + "; opportunistic TLS (DANE-09" + mx15 + ")", noPolicyFound(facts));
+            String mx15 = facts.domain().mxSecure() ? "" : "; MX RRset insecure: never logged as secure (MX-15)";
+            return opportunistic(facts, reason + "; opportunistic TLS (DANE-09)" + mx15, noPolicyFound(facts));
         }
         TlsRptRecording rpt = recorded(TlsRptPolicy.tlsaWithoutRecords(host, host), TlsRptResultType.DANE_REQUIRED, "");
         if (!facts.domain().mxSecure()) {
             return new HostPlan.Skip(host, "dane-only: MX RRset of " + facts.domain().nextHop() + " is not secure",
                     POLICY_STATUS, reason + "; dane-only defers the domain (row 5, DANE-16)", rpt);
         }
-        return new HostPlan.Skip(host, "dane-only: no secure TLSA for " + host + " (address not secure)",
+        return new HostPlan.Skip(host, "dane-only: no secure TLSA for " + host + " (its address chain is not secure)",
                 POLICY_STATUS, reason + "; dane-only skips the host (row 7, DANE-16)", rpt);
     }
 

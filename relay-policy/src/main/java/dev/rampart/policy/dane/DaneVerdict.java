@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public sealed interface DaneVerdict {
 
-    /** A short phrase for logs: {@code dane-ee 3 1 1 e3b0c442…} or the failure reason. */
+    /** A short phrase for logs: {@code dane-ee matched 3 1 1 e3b0c44298fc1c14…} or the failure reason. */
     String describe();
 
     /**
@@ -35,11 +35,9 @@ public sealed interface DaneVerdict {
 
         @Override
         public String describe() {
-            String hex = record.presentation();
-            int cut = hex.indexOf(' ', hex.indexOf(' ', hex.indexOf(' ') + 1) + 1) + 1 + 16;
-            String shortRecord = hex.length() > cut ? hex.substring(0, cut) + "…" : hex;
             String anchor = trustAnchor.map(c -> ", anchor " + c.getSubjectX500Principal().getName()).orElse("");
-            return mode.logName() + " matched " + shortRecord + anchor;
+            return mode.logName() + " matched " + record.usage() + " " + record.selector() + " "
+                    + record.matchingType() + " " + TlsaMatcher.shortHex(record.data(), 8) + anchor;
         }
     }
 

@@ -53,7 +53,7 @@ class DaneVerifierEeTest {
         TlsaRecord own = Tlsa.of(3, 0, 1, LEAF.cert());
         DaneVerdict v = new DaneVerifier(List.of(other, own), REFS).verify(List.of(LEAF.cert()), TestPki.NOW);
         assertThat(v).isEqualTo(new DaneVerdict.Matched(DaneMode.EE, own, Optional.empty()));
-        assertThat(v.describe()).startsWith("dane-ee matched 3 0 1 ");
+        assertThat(v.describe()).isEqualTo("dane-ee matched 3 0 1 " + HexFormat.of().formatHex(own.data(), 0, 8) + "…");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -23,6 +24,8 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -32,8 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real TLS handshakes on loopback: a JDK server presents a chain, a JDK client authenticates it only with
- * {@link DaneTrustManager} (hostname verification off, SNI = TLSA base domain).
+ * Real TLS handshakes: a JDK server presents a chain on loopback (or to an in-memory engine), a JDK client
+ * authenticates it only with {@link DaneTrustManager} (hostname verification off, SNI = TLSA base domain).
  */
 class DaneHandshakeTest {
     private static final char[] PASSWORD = "test".toCharArray();
@@ -52,13 +55,7 @@ class DaneHandshakeTest {
     private record Server(SSLServerSocket socket, CompletableFuture<ServerSide> outcome) {}
 
     private Server serve(TestPki.Issued identity, X509Certificate... chain) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("server", identity.keys().getPrivate(), PASSWORD, chain);
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, PASSWORD);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
+        SSLContext ctx = serverContext(identity, chain);
         SSLServerSocket listener = (SSLServerSocket) ctx.getServerSocketFactory()
                 .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
         CompletableFuture<ServerSide> outcome = new CompletableFuture<>();
@@ -82,6 +79,102 @@ class DaneHandshakeTest {
             }
         });
         return new Server(listener, outcome);
+    }
+
+    private static SSLContext serverContext(TestPki.Issued identity, X509Certificate... chain) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("server", identity.keys().getPrivate(), PASSWORD, chain);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, PASSWORD);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    /**
+     * Drives a client and a server {@link SSLEngine} against each other in memory, the way Netty's
+     * SslHandler drives the client engine, until both finish or one throws. Bounded: a stuck exchange
+     * fails the test instead of hanging it.
+     */
+    private static void handshake(SSLEngine client, SSLEngine server) throws Exception {
+        ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
+        ByteBuffer toClient = ByteBuffer.allocate(1 << 17);
+        client.beginHandshake();
+        server.beginHandshake();
+        for (int step = 0; step < 1_000; step++) {
+            if (idle(client) && idle(server)) {
+                return;
+            }
+            advance(client, toClient, toServer);
+            advance(server, toServer, toClient);
+        }
+        throw new AssertionError("handshake did not finish");
+    }
+
+    private static boolean idle(SSLEngine e) {
+        return e.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+    }
+
+    private static void advance(SSLEngine engine, ByteBuffer in, ByteBuffer out) throws Exception {
+        ByteBuffer app = ByteBuffer.allocate(1 << 17);
+        switch (engine.getHandshakeStatus()) {
+            case NEED_WRAP -> engine.wrap(ByteBuffer.allocate(0), out);
+            case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                in.flip();
+                engine.unwrap(in, app);
+                in.compact();
+            }
+            case NEED_TASK -> {
+                for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+                    task.run();
+                }
+            }
+            case FINISHED, NOT_HANDSHAKING -> { }
+        }
+    }
+
+    private static SSLEngine clientEngine(DaneTrustManager tm) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {tm}, null);
+        SSLEngine engine = ctx.createSSLEngine("mx.example.com", 25);
+        engine.setUseClientMode(true);
+        engine.setSSLParameters(tm.applyTo(engine.getSSLParameters()));
+        return engine;
+    }
+
+    @Test
+    void engineClientTaMatch_DANE11() throws Exception {
+        TestPki.Issued root = TestPki.cert("CN=Root").ca().selfSigned();
+        TestPki.Issued leaf = TestPki.cert("CN=mx.example.com").san("*.example.com").signedBy(root);
+        SSLEngine server = serverContext(leaf, leaf.cert(), root.cert()).createSSLEngine();
+        server.setUseClientMode(false);
+        TlsaRecord r = Tlsa.of(2, 1, 1, root.cert());
+        DaneTrustManager tm = new DaneTrustManager(List.of(r), List.of("mx.example.com"), "mx.example.com",
+                InstantSource.fixed(TestPki.NOW));
+        SSLEngine client = clientEngine(tm);
+
+        handshake(client, server);
+        assertThat(tm.verdict()).hasValue(new DaneVerdict.Matched(DaneMode.TA, r, Optional.of(root.cert())));
+        assertThat(client.getSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
+    }
+
+    @Test
+    void engineClientNameMismatchFailsTheHandshake_DANE14() throws Exception {
+        TestPki.Issued root = TestPki.cert("CN=Root").ca().selfSigned();
+        TestPki.Issued leaf = TestPki.cert("CN=mx.example.com").san("mx.example.net").signedBy(root);
+        SSLEngine server = serverContext(leaf, leaf.cert(), root.cert()).createSSLEngine();
+        server.setUseClientMode(false);
+        DaneTrustManager tm = new DaneTrustManager(List.of(Tlsa.of(2, 0, 1, root.cert())),
+                List.of("mx.example.com"), "mx.example.com", InstantSource.fixed(TestPki.NOW));
+        SSLEngine client = clientEngine(tm);
+
+        assertThatThrownBy(() -> handshake(client, server))
+                .isInstanceOf(SSLHandshakeException.class)
+                .cause().isInstanceOf(DaneCertificateException.class)
+                .hasMessage("DANE-TA name check failed: certificate names [mx.example.net] do not match [mx.example.com]");
+        assertThat(tm.verdict()).hasValueSatisfying(v -> assertThat(v).isInstanceOfSatisfying(DaneVerdict.Failed.class,
+                f -> assertThat(f.kind()).isEqualTo(RptFailure.CERTIFICATE_HOST_MISMATCH)));
     }
 
     /** Connects, hands shake and reads the server's greeting line through the DANE trust manager. */

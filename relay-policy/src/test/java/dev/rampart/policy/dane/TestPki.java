@@ -19,7 +19,9 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v1CertificateBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509v1CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
@@ -48,6 +50,31 @@ final class TestPki {
             return g.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    static KeyPair newRsaKey() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A version 1 certificate (no extensions, no explicit version field in the DER). */
+    static Issued v1SelfSigned(String subjectDn) {
+        KeyPair keys = newKey();
+        try {
+            X500Principal name = new X500Principal(subjectDn);
+            X509v1CertificateBuilder b = new JcaX509v1CertificateBuilder(name,
+                    BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(NOW.minus(Duration.ofDays(1))),
+                    Date.from(NOW.plus(Duration.ofDays(1))), name, keys.getPublic());
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
+            return new Issued(new JcaX509CertificateConverter().getCertificate(b.build(signer)), keys);
+        } catch (Exception e) {
+            throw new IllegalStateException("test certificate " + subjectDn, e);
         }
     }
 
@@ -129,7 +156,8 @@ final class TestPki {
                             .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
                     b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
                 }
-                ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(signingKey);
+                String algorithm = signingKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+                ContentSigner signer = new JcaContentSignerBuilder(algorithm).build(signingKey);
                 return new JcaX509CertificateConverter().getCertificate(b.build(signer));
             } catch (Exception e) {
                 throw new IllegalStateException("test certificate " + subject, e);

@@ -39,6 +39,19 @@ class TlsaMatcherTest {
     }
 
     @Test
+    void spkiOfVersion1AndRsaCertificates_DANE10() throws Exception {
+        TestPki.Issued v1 = TestPki.v1SelfSigned("CN=old.example.com");
+        assertThat(v1.cert().getVersion()).isEqualTo(1);
+        assertThat(Der.subjectPublicKeyInfo(v1.cert().getEncoded())).hasValue(v1.keys().getPublic().getEncoded());
+        assertThat(TlsaMatcher.matches(Tlsa.of(3, 1, 1, v1.cert()), v1.cert())).isTrue();
+
+        TestPki.Issued rsa = TestPki.cert("CN=rsa.example.com").keys(TestPki.newRsaKey()).selfSigned();
+        assertThat(Der.subjectPublicKeyInfo(rsa.cert().getEncoded())).hasValue(rsa.keys().getPublic().getEncoded());
+        assertThat(TlsaMatcher.matches(Tlsa.of(3, 1, 2, rsa.cert()), rsa.cert())).isTrue();
+        assertThat(TlsaUsability.usable(new TlsaRecord(3, 1, 0, rsa.keys().getPublic().getEncoded()))).isTrue();
+    }
+
+    @Test
     void derReaderRefusesTruncatedAndNonDerInput() {
         assertThat(Der.subjectPublicKeyInfo(new byte[0])).isEmpty();
         assertThat(Der.subjectPublicKeyInfo(new byte[] {0x30, 0x02, 0x30, 0x00})).isEmpty();

@@ -1,5 +1,6 @@
 package dev.rampart.policy.dane;
 
+import dev.rampart.policy.dns.DomainNames;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -28,8 +29,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * however, turns endpoint identification on by default for clients. {@link #applyTo(SSLParameters)}
  * sets the engine up as DANE wants it (SNI = TLSA base domain, no endpoint identification, TLS 1.2+).
  *
- * <p>One instance serves one TLS session: the recorded verdict is that of the last check. Thread-safe.
- * Client authentication is refused; no issuers are advertised.
+ * <p>One instance serves one TLS session: the recorded verdict is that of the last check. A handshake
+ * that completes with {@link #verdict()} empty did not run the check at all (a resumed session, say) and
+ * must not count as DANE-authenticated; an SSL context built around this trust manager serves one
+ * session and is not shared. Thread-safe. Client authentication is refused; no issuers are advertised.
  */
 public final class DaneTrustManager extends X509ExtendedTrustManager {
     /** DANE-13: DANE sessions use TLS 1.2 or later. */
@@ -43,8 +46,10 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
     /**
      * @param records      the secure TLSA RRset of the host (unusable records are ignored, DANE-06)
      * @param referenceIds DANE-TA reference identifiers (DANE-14)
-     * @param sniName      the TLSA base domain, sent as SNI (DANE-13)
+     * @param sniName      the TLSA base domain, sent as SNI (DANE-13); normalised (lower case, A-labels,
+     *                     no trailing dot, which SNI forbids)
      * @param clock        where DANE-TA validity checks take "now" from
+     * @throws IllegalArgumentException when {@code sniName} is not a domain name
      */
     public DaneTrustManager(Collection<TlsaRecord> records, Collection<String> referenceIds, String sniName,
                             InstantSource clock) {
@@ -53,7 +58,8 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
 
     public DaneTrustManager(DaneVerifier verifier, String sniName, InstantSource clock) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
-        this.sniName = Objects.requireNonNull(sniName, "sniName");
+        this.sniName = DomainNames.normalize(sniName)
+                .orElseThrow(() -> new IllegalArgumentException("SNI name is not a domain name: " + sniName));
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

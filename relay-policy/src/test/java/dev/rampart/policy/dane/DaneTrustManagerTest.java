@@ -1,6 +1,7 @@
 package dev.rampart.policy.dane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.Socket;
@@ -101,5 +102,16 @@ class DaneTrustManagerTest {
         assertThat(p.getServerNames()).containsExactly(new SNIHostName("mx.example.com"));
         assertThat(p.getEndpointIdentificationAlgorithm()).isNull();
         assertThat(p.getProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+    }
+
+    @Test
+    void sniNameIsNormalisedAndMustBeADomain_DANE13() {
+        TlsaRecord r = Tlsa.of(3, 1, 1, LEAF.cert());
+        DaneTrustManager tm = new DaneTrustManager(List.of(r), List.of(), "MX.Example.COM.", InstantSource.system());
+        assertThat(tm.sniName()).isEqualTo("mx.example.com");
+        assertThat(tm.applyTo(new SSLParameters()).getServerNames()).containsExactly(new SNIHostName("mx.example.com"));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new DaneTrustManager(List.of(r), List.of(), "not a name", InstantSource.system()))
+                .withMessage("SNI name is not a domain name: not a name");
     }
 }

@@ -2,7 +2,9 @@ package dev.rampart.policy.dane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -81,7 +83,7 @@ class DaneVerifierEeTest {
         DaneVerifier verifier = new DaneVerifier(List.of(Tlsa.of(3, 1, 1, LEAF.cert())), REFS);
         assertThat(verifier.verify(List.of(), TestPki.NOW))
                 .isEqualTo(new DaneVerdict.Failed("peer presented no certificate", RptFailure.CERTIFICATE_NOT_TRUSTED));
-        List<java.security.cert.X509Certificate> overlong = java.util.Collections.nCopies(17, LEAF.cert());
+        List<X509Certificate> overlong = Collections.nCopies(17, LEAF.cert());
         assertThat(verifier.verify(overlong, TestPki.NOW)).isInstanceOfSatisfying(DaneVerdict.Failed.class,
                 f -> assertThat(f.reason()).isEqualTo("peer presented 17 certificates, more than 16"));
     }

@@ -2,6 +2,7 @@ package dev.rampart.policy.dane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class TlsaMatcherTest {
 
     private static TlsaRecord rec(int u, int s, int m, int fill) {
         byte[] data = new byte[m == 2 ? 64 : 32];
-        java.util.Arrays.fill(data, (byte) fill);
+        Arrays.fill(data, (byte) fill);
         return new TlsaRecord(u, s, m, data);
     }
 

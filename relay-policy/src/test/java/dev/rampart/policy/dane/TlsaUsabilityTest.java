@@ -1,6 +1,7 @@
 package dev.rampart.policy.dane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -81,9 +82,9 @@ class TlsaUsabilityTest {
 
     @Test
     void recordFieldsAreOctets() {
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        assertThatIllegalArgumentException()
                 .isThrownBy(() -> new TlsaRecord(256, 1, 1, new byte[32]));
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        assertThatIllegalArgumentException()
                 .isThrownBy(() -> new TlsaRecord(3, -1, 1, new byte[32]));
     }
 }

@@ -32,9 +32,9 @@ import javax.security.auth.x500.X500Principal;
  *     the peer does not send it (DANE-11). The leaf must chain to that anchor under the JDK's PKIX
  *     validator (signatures, validity at {@code now}, CA flags and path lengths of the certificates below
  *     the anchor, no revocation, no other trust), and carry a reference identifier (DANE-14/15). A
- *     certificate anchor ({@code 2 0 x}) must itself be a CA and its path length constraint counts; a key
- *     anchor ({@code 2 1 x}) has no constraints of its own. As for any PKIX trust anchor, the anchor's own
- *     validity dates are not checked (RFC 5280 §6.1.1 (d)).</li>
+ *     certificate anchor ({@code 2 0 x}) must itself be a CA, valid at {@code now}, and its path length
+ *     constraint counts (as OpenSSL, and so Postfix, check it); a key anchor ({@code 2 1 x}) publishes
+ *     only the key, so the certificate around it adds no constraints and no dates.</li>
  * <li>Only the records {@link TlsaMatcher#effectiveRecords} keeps take part (DANE-06, DANE-12).</li>
  * </ul>
  *
@@ -156,6 +156,14 @@ public final class DaneVerifier {
             if (pathLen < 0) {
                 return new DaneVerdict.Failed("DANE-TA anchor " + subject(ta) + " is not a CA certificate",
                         RptFailure.CERTIFICATE_NOT_TRUSTED);
+            }
+            if (now.isBefore(ta.getNotBefore().toInstant())) {
+                return new DaneVerdict.Failed("DANE-TA chain not yet valid at " + subject(ta),
+                        RptFailure.CERTIFICATE_EXPIRED);
+            }
+            if (now.isAfter(ta.getNotAfter().toInstant())) {
+                return new DaneVerdict.Failed("DANE-TA chain expired at " + subject(ta),
+                        RptFailure.CERTIFICATE_EXPIRED);
             }
             long intermediates = below.subList(1, below.size()).stream()
                     .filter(c -> !c.getSubjectX500Principal().equals(c.getIssuerX500Principal())).count();

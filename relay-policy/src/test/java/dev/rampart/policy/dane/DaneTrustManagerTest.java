@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** The trust manager runs the verifier on every server check, throws the precise reason, keeps the verdict. */
 class DaneTrustManagerTest {
-    private static final TestPki.Issued ROOT = TestPki.cert("CN=Root").ca().selfSigned();
+    private static final TestPki.Issued ROOT = TestPki.cert("CN=Root").ca()
+            .validity(TestPki.NOW.minus(Duration.ofDays(30)), TestPki.NOW.plus(Duration.ofDays(900))).selfSigned();
     private static final TestPki.Issued LEAF = TestPki.cert("CN=mx.example.com").san("mx.example.com")
             .signedBy(ROOT);
     private static final TestPki.Issued STRANGER = TestPki.cert("CN=mx.example.com").selfSigned();

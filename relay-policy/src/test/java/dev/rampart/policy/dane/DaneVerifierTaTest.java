@@ -113,6 +113,25 @@ class DaneVerifierTaTest {
     }
 
     @Test
+    void expiredCertificateAnchorFailsButAKeyAnchorHasNoDates_DANE11() {
+        TestPki.Issued expired = TestPki.cert("CN=Expired CA").ca().expired().signedBy(ROOT);
+        TestPki.Issued leaf = TestPki.cert("CN=mx.example.com").san("mx.example.com").signedBy(expired);
+        assertThat(failed(verify(Tlsa.of(2, 0, 1, expired.cert()), leaf.cert(), expired.cert())))
+                .isEqualTo(new DaneVerdict.Failed("DANE-TA chain expired at CN=Expired CA",
+                        RptFailure.CERTIFICATE_EXPIRED));
+        TlsaRecord key = Tlsa.of(2, 1, 1, expired.cert());
+        assertThat(verify(key, leaf.cert(), expired.cert()))
+                .isEqualTo(new DaneVerdict.Matched(DaneMode.TA, key, Optional.of(expired.cert())));
+
+        TestPki.Issued futureRoot = TestPki.cert("CN=Future Root").ca()
+                .validity(TestPki.NOW.plus(Duration.ofDays(1)), TestPki.NOW.plus(Duration.ofDays(900))).selfSigned();
+        TestPki.Issued leaf2 = TestPki.cert("CN=mx.example.com").san("mx.example.com").signedBy(futureRoot);
+        assertThat(failed(verify(Tlsa.of(2, 0, 0, futureRoot.cert()), leaf2.cert())))
+                .isEqualTo(new DaneVerdict.Failed("DANE-TA chain not yet valid at CN=Future Root",
+                        RptFailure.CERTIFICATE_EXPIRED));
+    }
+
+    @Test
     void expiredAndNotYetValidLeaf_DANE11() {
         TestPki.Issued expired = TestPki.cert("CN=mx.example.com").san("mx.example.com").expired().signedBy(ROOT);
         assertThat(failed(verify(Tlsa.of(2, 0, 1, ROOT.cert()), expired.cert(), ROOT.cert())))

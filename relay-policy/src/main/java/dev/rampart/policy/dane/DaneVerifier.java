@@ -33,8 +33,8 @@ import javax.security.auth.x500.X500Principal;
  *     validator (signatures, validity at {@code now}, CA flags and path lengths of the certificates below
  *     the anchor, no revocation, no other trust), and carry a reference identifier (DANE-14/15). A
  *     certificate anchor ({@code 2 0 x}) must itself be a CA, valid at {@code now}, and its path length
- *     constraint counts (as OpenSSL, and so Postfix, check it); a key anchor ({@code 2 1 x}) publishes
- *     only the key, so the certificate around it adds no constraints and no dates.</li>
+ *     constraint counts; a key anchor ({@code 2 1 x}) publishes only the key, so the certificate around it
+ *     adds no constraints and no dates.</li>
  * <li>Only the records {@link TlsaMatcher#effectiveRecords} keeps take part (DANE-06, DANE-12).</li>
  * </ul>
  *
@@ -47,7 +47,6 @@ public final class DaneVerifier {
     /** Longer presented chains are refused outright; real ones have 2 to 4 certificates. */
     static final int MAX_CHAIN = 16;
 
-    private final List<TlsaRecord> published;
     private final List<TlsaRecord> effective;
     private final List<String> referenceIds;
 
@@ -56,8 +55,7 @@ public final class DaneVerifier {
      * @param referenceIds names a DANE-TA leaf must present (DANE-14), e.g. the TLSA base domain first
      */
     public DaneVerifier(Collection<TlsaRecord> records, Collection<String> referenceIds) {
-        this.published = List.copyOf(records);
-        this.effective = TlsaMatcher.effectiveRecords(published);
+        this.effective = TlsaMatcher.effectiveRecords(List.copyOf(records));
         this.referenceIds = List.copyOf(referenceIds);
     }
 

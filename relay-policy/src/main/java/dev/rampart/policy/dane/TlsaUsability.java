@@ -1,15 +1,11 @@
 package dev.rampart.policy.dane;
 
-import java.io.ByteArrayInputStream;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Optional;
 
 /**
  * Decides whether one TLSA record can be used for SMTP (DANE-06; RFC 7672 §3.1.3, RFC 7671 §4): usage
  * DANE-TA(2) or DANE-EE(3), selector 0 or 1, matching type 0, 1 or 2, and data of the right shape
- * (32 or 64 octets for the digests, a DER certificate or SubjectPublicKeyInfo for full data). Whether
+ * (32 or 64 octets for the digests, exactly one DER certificate or SubjectPublicKeyInfo for full data). Whether
  * the RRset itself was secure is the caller's concern. Pure and thread-safe.
  */
 public final class TlsaUsability {
@@ -46,22 +42,10 @@ public final class TlsaUsability {
             return Optional.of("empty association data");
         }
         if (selector == 0) {
-            try {
-                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(data));
-                return Optional.empty();
-            } catch (CertificateException | RuntimeException e) {
-                return Optional.of("full certificate data does not parse as DER X.509");
-            }
+            return TlsaMatcher.certificate(data).isPresent() ? Optional.empty()
+                    : Optional.of("full certificate data is not one DER X.509 certificate");
         }
-        // Selector 1, matching type 0: a DER SubjectPublicKeyInfo; any algorithm the JDK knows parses it.
-        for (String algorithm : new String[] {"RSA", "EC", "Ed25519", "Ed448", "DSA"}) {
-            try {
-                java.security.KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(data));
-                return Optional.empty();
-            } catch (java.security.GeneralSecurityException | RuntimeException e) {
-                // try the next algorithm
-            }
-        }
-        return Optional.of("full SubjectPublicKeyInfo data does not parse as DER");
+        return TlsaMatcher.publicKey(data).isPresent() ? Optional.empty()
+                : Optional.of("full SubjectPublicKeyInfo data is not one DER public key");
     }
 }

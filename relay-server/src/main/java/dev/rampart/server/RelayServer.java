@@ -94,7 +94,7 @@ public final class RelayServer implements AutoCloseable {
         this.dnsExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dns-", 0).factory());
         List<InetSocketAddress> dnsServers = config.dns().servers().stream().map(HostPort::toSocketAddress).toList();
         DnsjavaResolver resolver = new DnsjavaResolver(dnsServers,
-                ResolverSettings.defaults(config.dns().timeout(), preference(config.delivery().addressPreference()), false),
+                ResolverSettings.defaults(config.dns().timeout(), preference(config.delivery().addressPreference()), dev.rampart.policy.dns.DnssecMode.OFF),
                 clock, dnsExecutor);
         DnsMxLookup mx = new DnsMxLookup(resolver, ourNames(config), ourAddresses(config.smtp().listen()),
                 RandomGenerator.getDefault());

@@ -35,7 +35,7 @@ class ScriptedUpstreamTest {
 
     private final ScriptedUpstream upstream = new ScriptedUpstream();
     private final DnsjavaResolver resolver = new DnsjavaResolver(upstream,
-            ResolverSettings.defaults(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, true), new ManualClock(),
+            ResolverSettings.defaults(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, DnssecMode.TRUST_AD), new ManualClock(),
             Runnable::run);
 
     @Test

@@ -82,10 +82,11 @@ final class ResponseSecurity {
             if (option instanceof ExtendedErrorCodeOption ede) {
                 Optional<String> name = dnssecErrorName(ede.getErrorCode());
                 if (name.isPresent()) {
-                    String text = ede.getText() == null || ede.getText().isBlank() ? name.get() : ede.getText().strip();
-                    return Optional.of(ede.getErrorCode() == EDE_DNSSEC_INDETERMINATE
-                            ? "DNSSEC indeterminate: " + text
-                            : text);
+                    if (ede.getText() == null || ede.getText().isBlank()) {
+                        return name;
+                    }
+                    String text = ede.getText().strip();
+                    return Optional.of(ede.getErrorCode() == EDE_DNSSEC_INDETERMINATE ? "DNSSEC indeterminate: " + text : text);
                 }
             }
         }

@@ -123,7 +123,7 @@ public final class TrustAnchors {
         return source;
     }
 
-    /** The distinct owner names, normalised ("" for the root), for logs and explanations. */
+    /** The distinct owner names, lower case without trailing dot ("." for the root), for logs and explanations. */
     public List<String> zones() {
         return records.stream().map(r -> CnameChasingQuery.text(r.getName())).distinct().toList();
     }

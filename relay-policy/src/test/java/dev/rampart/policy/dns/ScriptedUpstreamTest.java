@@ -18,10 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
@@ -95,6 +97,36 @@ class ScriptedUpstreamTest {
         resolver.mx("example.test");
         assertThat(upstream.queries.get(0).query().getHeader().getFlag(Flags.AD)).isTrue();
         assertThat(upstream.queries.get(0).query().getHeader().getFlag(Flags.RD)).isTrue();
+    }
+
+    @Test
+    void servfailWithDnssecExtendedErrorFromAValidatingUpstreamIsBogus_DNS03() {
+        CompletableFuture<DnsResult<MxRecord>> f = resolver.mx("example.test");
+        upstream.queries.get(0).future().complete(withEde(reply(upstream.queries.get(0).query(), Rcode.SERVFAIL),
+                ExtendedErrorCodeOption.SIGNATURE_EXPIRED, "RRSIG expired"));
+        assertThat(get(f)).isEqualTo(new DnsResult.Failure<MxRecord>(FailureKind.BOGUS, "RRSIG expired for example.test/MX"));
+    }
+
+    @Test
+    void indeterminateIsBogus_DNS02() {
+        CompletableFuture<DnsResult<MxRecord>> f = resolver.mx("example.test");
+        upstream.queries.get(0).future().complete(withEde(reply(upstream.queries.get(0).query(), Rcode.SERVFAIL),
+                ExtendedErrorCodeOption.DNSSEC_INDETERMINATE, ""));
+        assertThat(get(f)).isEqualTo(new DnsResult.Failure<MxRecord>(FailureKind.BOGUS,
+                "DNSSEC indeterminate for example.test/MX"));
+    }
+
+    @Test
+    void servfailWithANonDnssecExtendedErrorIsAnUpstreamFailure_DNS03() {
+        CompletableFuture<DnsResult<MxRecord>> f = resolver.mx("example.test");
+        upstream.queries.get(0).future().complete(withEde(reply(upstream.queries.get(0).query(), Rcode.SERVFAIL),
+                ExtendedErrorCodeOption.NO_REACHABLE_AUTHORITY, "no reachable authority"));
+        assertThat(kind(get(f))).isEqualTo(FailureKind.SERVFAIL);
+    }
+
+    private static Message withEde(Message m, int code, String text) {
+        m.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ExtendedErrorCodeOption(code, text))), Section.ADDITIONAL);
+        return m;
     }
 
     private static Message reply(Message query, int rcode) {

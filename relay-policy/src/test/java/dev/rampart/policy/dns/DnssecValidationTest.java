@@ -181,6 +181,16 @@ class DnssecValidationTest {
     }
 
     @Test
+    void upstreamFailingTheValidatorsKeyQuestionIsAFailureNamingIt_DNS03() {
+        server.fault("signed.test", "DNSKEY", FakeDnsServer.Fault.SERVFAIL);
+        DnsResult<InetAddress> r = get(validating(signed.dsAnchor()).addresses("mx.signed.test"));
+        assertThat(r).isInstanceOfSatisfying(DnsResult.Failure.class, f -> {
+            assertThat(f.kind()).as(f.reason()).isEqualTo(FailureKind.SERVFAIL);
+            assertThat(f.reason()).contains("signed.test/DNSKEY").contains("mx.signed.test");
+        });
+    }
+
+    @Test
     void trustAdIsRefusedForAnUpstreamOffLoopback_DNS01() throws Exception {
         ResolverSettings trustAd = ResolverSettings.defaults(Duration.ofSeconds(1), AddressPreference.IPV4_FIRST,
                 DnssecMode.TRUST_AD);

@@ -123,9 +123,21 @@ public final class DnssecSelfCheck {
         });
     }
 
-    /** Runs now and then every {@code interval} on {@code scheduler} (each run waits for its lookups). */
+    /**
+     * Runs now and then every {@code interval} on {@code scheduler}. Each run waits for its lookups, which
+     * the resolver bounds by its timeout, so runs never overlap.
+     */
     public ScheduledFuture<?> schedule(ScheduledExecutorService scheduler, Duration interval) {
-        return scheduler.scheduleWithFixedDelay(() -> run().join(), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return scheduler.scheduleWithFixedDelay(this::runAndWait, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void runAndWait() {
+        try {
+            run().join();
+        } catch (RuntimeException e) {
+            // A task that throws is never run again by the scheduler: record the failure and keep checking.
+            publish(new Health(State.FAILED, "DNSSEC self-check could not run: " + e, clock.instant()));
+        }
     }
 
     /**

@@ -41,17 +41,16 @@ class RelayServerDnssecTest {
     @Test
     void unprovenValidationFailsReadinessWithTheReasonAndTheMetric() throws Exception {
         // A resolver that answers SERVFAIL to everything: the self-check's signed name never comes back secure.
-        try (DatagramSocket dns = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Thread responder = Thread.ofVirtual().start(() -> servfailForever(dns));
-            try (RelayServer relay = start("dns:\n  servers: [\"127.0.0.1:" + dns.getLocalPort() + "\"]\n  timeout: 2s\n"
-                    + "  dnssec: validate\n  self-check:\n    secure-name: signed.test\n")) {
-                HttpResponse<String> ready = awaitReadiness(relay, 503);
-                assertThat(ready.body()).contains("dnssec: DNSSEC validation is not working: signed name signed.test did not resolve");
-                assertThat(metrics(relay)).containsPattern("(?m)^rampart_dnssec_validation_ok(\\{[^}]*})? 0\\.0$");
-            } finally {
-                dns.close();
-                responder.join(5_000);
-            }
+        DatagramSocket dns = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Thread responder = Thread.ofVirtual().start(() -> servfailForever(dns));
+        try (RelayServer relay = start("dns:\n  servers: [\"127.0.0.1:" + dns.getLocalPort() + "\"]\n  timeout: 2s\n"
+                + "  dnssec: validate\n  self-check:\n    secure-name: signed.test\n")) {
+            HttpResponse<String> ready = awaitReadiness(relay, 503);
+            assertThat(ready.body()).contains("dnssec: DNSSEC validation is not working: signed name signed.test did not resolve");
+            assertThat(metrics(relay)).containsPattern("(?m)^rampart_dnssec_validation_ok(\\{[^}]*})? 0\\.0$");
+        } finally {
+            dns.close();
+            responder.join(5_000);
         }
     }
 

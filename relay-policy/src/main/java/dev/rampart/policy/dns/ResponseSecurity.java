@@ -6,9 +6,14 @@ import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
  * The single place where one upstream response is judged: is it usable at all, and what is its DNSSEC
@@ -20,7 +25,8 @@ import org.xbill.DNS.Rcode;
  * TRUST_AD the same signals come from a validating upstream on loopback (RFC 4035 §4.9.3); in OFF every
  * answer is INSECURE. In every mode a SERVFAIL carrying a DNSSEC extended error (codes 1, 2 and 5–12) is
  * {@link FailureKind#BOGUS} with the error text as reason, and "DNSSEC Indeterminate" (5) counts as bogus
- * (DNS-02); a SERVFAIL without one is an upstream failure. Both are lookup errors (DNS-03).
+ * (DNS-02); a SERVFAIL without one is an upstream failure, except in VALIDATE mode, where only the
+ * validator can still produce one. Both are lookup errors (DNS-03).
  *
  * <p>Stateless apart from the mode; thread-safe.
  */
@@ -52,8 +58,13 @@ final class ResponseSecurity {
             return new Verdict.Usable(status(response));
         }
         if (rcode == Rcode.SERVFAIL) {
-            return dnssecError(response)
-                    .<Verdict>map(reason -> new Verdict.Rejected(FailureKind.BOGUS, reason))
+            Optional<String> dnssec = dnssecError(response);
+            if (dnssec.isEmpty() && mode == DnssecMode.VALIDATE) {
+                // UpstreamFailureGuard turns the upstream's own SERVFAIL into an I/O error before the
+                // validator sees it, so a SERVFAIL here is the validator's verdict even without an EDE.
+                dnssec = Optional.of(validatorReason(response).orElse("DNSSEC validation failed"));
+            }
+            return dnssec.<Verdict>map(reason -> new Verdict.Rejected(FailureKind.BOGUS, reason))
                     .orElseGet(() -> new Verdict.Rejected(FailureKind.SERVFAIL, "upstream answered SERVFAIL"));
         }
         if (rcode == Rcode.FORMERR) {
@@ -87,6 +98,20 @@ final class ResponseSecurity {
                     }
                     String text = ede.getText().strip();
                     return Optional.of(ede.getErrorCode() == EDE_DNSSEC_INDETERMINATE ? "DNSSEC indeterminate: " + text : text);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The reason dnsjava's validator adds as a TXT record of class 65280 owned by the root. */
+    private static Optional<String> validatorReason(Message response) {
+        for (Record r : response.getSection(Section.ADDITIONAL)) {
+            if (r instanceof TXTRecord txt && r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS
+                    && r.getName().equals(Name.root)) {
+                String text = String.join("", txt.getStrings()).strip();
+                if (!text.isEmpty()) {
+                    return Optional.of(text);
                 }
             }
         }

@@ -28,6 +28,8 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
  * {@link DnsjavaResolver} over an injected dnsjava {@link Resolver} whose replies the test writes by hand:
@@ -122,6 +124,26 @@ class ScriptedUpstreamTest {
         upstream.queries.get(0).future().complete(withEde(reply(upstream.queries.get(0).query(), Rcode.SERVFAIL),
                 ExtendedErrorCodeOption.NO_REACHABLE_AUTHORITY, "no reachable authority"));
         assertThat(kind(get(f))).isEqualTo(FailureKind.SERVFAIL);
+    }
+
+    @Test
+    void validatorServfailWithoutExtendedErrorIsBogusWithItsReasonRecord_DNS03() {
+        ScriptedUpstream validator = new ScriptedUpstream();
+        DnsjavaResolver validating = new DnsjavaResolver(validator,
+                ResolverSettings.defaults(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, DnssecMode.VALIDATE),
+                new ManualClock(), Runnable::run);
+        CompletableFuture<DnsResult<MxRecord>> withReason = validating.mx("example.test");
+        Message reply = reply(validator.queries.get(0).query(), Rcode.SERVFAIL);
+        reply.addRecord(new TXTRecord(Name.root, ValidatingResolver.VALIDATION_REASON_QCLASS, 0, "No DNSKEY for example.test"),
+                Section.ADDITIONAL);
+        validator.queries.get(0).future().complete(reply);
+        assertThat(get(withReason)).isEqualTo(new DnsResult.Failure<MxRecord>(FailureKind.BOGUS,
+                "No DNSKEY for example.test for example.test/MX"));
+
+        CompletableFuture<DnsResult<MxRecord>> bare = validating.mx("other.test");
+        validator.queries.get(1).future().complete(reply(validator.queries.get(1).query(), Rcode.SERVFAIL));
+        assertThat(get(bare)).isEqualTo(new DnsResult.Failure<MxRecord>(FailureKind.BOGUS,
+                "DNSSEC validation failed for other.test/MX"));
     }
 
     private static Message withEde(Message m, int code, String text) {

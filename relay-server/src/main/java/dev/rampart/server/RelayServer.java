@@ -33,6 +33,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -222,7 +223,7 @@ public final class RelayServer implements AutoCloseable {
 
     /** The configured anchor file (already checked by the config loader) or the bundled root anchors. */
     private static TrustAnchors trustAnchors(RampartConfig.Dns dns) throws IOException {
-        Optional<java.nio.file.Path> file = dns.trustAnchorsPath();
+        Optional<Path> file = dns.trustAnchorsPath();
         if (file.isEmpty()) {
             return TrustAnchors.bundledRoot();
         }

@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +73,7 @@ public final class DnssecSelfCheck {
     private final List<String> bogusNames;
     private final InstantSource clock;
     private final AtomicReference<Health> latest;
+    private final AtomicBoolean offAnnounced = new AtomicBoolean();
 
     /**
      * @param secureName a name in a signed zone under the configured anchors
@@ -98,6 +101,10 @@ public final class DnssecSelfCheck {
         if (mode == DnssecMode.OFF) {
             Health off = off(clock.instant());
             latest.set(off);
+            if (offAnnounced.compareAndSet(false, true)) {
+                log.atWarn().addKeyValue("reason", off.reason())
+                        .log("DNSSEC validation is off: every DNS answer counts as insecure and DANE is never used");
+            }
             return CompletableFuture.completedFuture(off);
         }
         CompletableFuture<DnsResult<String>> secure = resolver.txt(secureName);
@@ -188,7 +195,7 @@ public final class DnssecSelfCheck {
     }
 
     private static String kind(FailureKind kind) {
-        return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 
     private static Health off(Instant at) {

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -54,7 +55,7 @@ final class UpstreamFailureGuard implements Resolver {
 
     @Override
     public CompletionStage<Message> sendAsync(Message query) {
-        return sendAsync(query, java.util.concurrent.ForkJoinPool.commonPool());
+        return sendAsync(query, ForkJoinPool.commonPool());
     }
 
     @Override

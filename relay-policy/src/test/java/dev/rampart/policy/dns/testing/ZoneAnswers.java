@@ -39,9 +39,7 @@ final class ZoneAnswers {
         for (int hop = 0; hop < 16; hop++) {
             Map<Integer, RRset> node = zone.nodes().get(current);
             if (node == null) {
-                if (current.equals(qname)) {
-                    response.getHeader().setRcode(Rcode.NXDOMAIN);
-                }
+                response.getHeader().setRcode(Rcode.NXDOMAIN); // RFC 6604 §3: about the last name of the chain
                 denial(response, zone);
                 return;
             }

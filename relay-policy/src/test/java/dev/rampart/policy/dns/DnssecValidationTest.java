@@ -44,6 +44,7 @@ class DnssecValidationTest {
                         "mx.signed.test. 300 IN A 192.0.2.25",
                         "_25._tcp.mx.signed.test. 300 IN TLSA 3 1 1 " + TLSA_HEX,
                         "alias.signed.test. 300 IN CNAME _25._tcp.mx.signed.test.",
+                        "to-forged.signed.test. 300 IN CNAME forged.signed.test.",
                         "_25._tcp.out.signed.test. 300 IN CNAME www.child.signed.test.",
                         "expired.signed.test. 300 IN A 192.0.2.1",
                         "forged.signed.test. 300 IN TLSA 3 1 1 " + TLSA_HEX)
@@ -150,6 +151,13 @@ class DnssecValidationTest {
             assertThat(rec.canonicalName()).isEqualTo("www.child.signed.test");
             assertThat(rec.records()).hasSize(1);
         });
+    }
+
+    @Test
+    void secureCnameToBogusTargetFailsTheLookup_DNS04() {
+        DnsResult<TlsaRecord> r = get(validating(signed.dsAnchor()).tlsa("to-forged.signed.test"));
+        assertThat(r).isInstanceOfSatisfying(DnsResult.Failure.class,
+                f -> assertThat(f.kind()).as(f.reason()).isEqualTo(FailureKind.BOGUS));
     }
 
     @Test

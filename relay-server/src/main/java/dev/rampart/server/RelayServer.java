@@ -3,7 +3,10 @@ package dev.rampart.server;
 import dev.rampart.policy.dns.AddressPreference;
 import dev.rampart.policy.dns.DnsMxLookup;
 import dev.rampart.policy.dns.DnsjavaResolver;
+import dev.rampart.policy.dns.DnssecMode;
+import dev.rampart.policy.dns.DnssecSelfCheck;
 import dev.rampart.policy.dns.ResolverSettings;
+import dev.rampart.policy.dns.TrustAnchors;
 import dev.rampart.queue.DiskQueue;
 import dev.rampart.queue.QueueState;
 import dev.rampart.queue.RecoveryReport;
@@ -30,6 +33,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -39,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.random.RandomGenerator;
 
 /**
@@ -57,6 +62,8 @@ public final class RelayServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final DiskQueue queue;
     private final ExecutorService dnsExecutor;
+    private final DnssecSelfCheck dnssecCheck;
+    private final ScheduledExecutorService dnssecScheduler;
     private final DeliveryScheduler scheduler;
     private final SmtpServer smtp;
     private final AdminServer admin;
@@ -93,22 +100,31 @@ public final class RelayServer implements AutoCloseable {
 
         this.dnsExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dns-", 0).factory());
         List<InetSocketAddress> dnsServers = config.dns().servers().stream().map(HostPort::toSocketAddress).toList();
+        DnssecMode dnssec = dnssecMode(config.dns().dnssec());
         DnsjavaResolver resolver = new DnsjavaResolver(dnsServers,
-                ResolverSettings.defaults(config.dns().timeout(), preference(config.delivery().addressPreference()), false),
-                clock, dnsExecutor);
+                ResolverSettings.defaults(config.dns().timeout(), preference(config.delivery().addressPreference()), dnssec),
+                trustAnchors(config.dns()), clock, dnsExecutor);
+        this.dnssecCheck = new DnssecSelfCheck(resolver, dnssec, config.dns().selfCheckSecureName(),
+                config.dns().selfCheckBogus().stream().toList(), clock);
+        Gauge.builder("rampart.dnssec.validation.ok", dnssecCheck, c -> c.latest().ok() ? 1 : 0)
+                .description("1 while the DNSSEC self-check passes (or validation is off), 0 while it fails or has not run")
+                .register(metrics);
+        this.dnssecScheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("dnssec-self-check").daemon(true).factory());
         DnsMxLookup mx = new DnsMxLookup(resolver, ourNames(config), ourAddresses(config.smtp().listen()),
                 RandomGenerator.getDefault());
 
         this.scheduler = new DeliveryScheduler(config, queue, mx, new Rfc3464DsnWriter(config.smtp().hostname()),
                 metrics, clock);
         this.smtp = new SmtpServer(config.smtp(), queue, id -> scheduler.wake(), metrics, clock);
-        this.admin = new AdminServer(config.admin().listen(), metrics, List.<ReadinessCheck>of(this::queueProblem),
+        this.admin = new AdminServer(config.admin().listen(), metrics, List.<ReadinessCheck>of(this::queueProblem, this::dnssecProblem),
                 queue, scheduler::wake);
     }
 
     /** Starts delivery, then binds the SMTP and admin listeners; on failure everything started is stopped. */
     public synchronized void start() throws IOException {
         try {
+            dnssecCheck.schedule(dnssecScheduler, config.dns().selfCheckInterval());
             scheduler.start();
             smtpAddresses = bind("smtp.listen " + config.smtp().listen(), smtp::start);
             bind("admin.listen " + config.admin().listen(), () -> {
@@ -160,6 +176,7 @@ public final class RelayServer implements AutoCloseable {
         closeQuietly("delivery scheduler", scheduler);
         closeQuietly("admin listener", admin);
         closeQuietly("queue", queue);
+        dnssecScheduler.shutdownNow();
         dnsExecutor.shutdownNow();
         log.info("rampart stopped");
         stopped.countDown();
@@ -185,6 +202,36 @@ public final class RelayServer implements AutoCloseable {
             return Optional.of("queue: spool directory " + dir + " is not a writable directory");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Not ready while DNSSEC validation is unproven or broken, since DANE answers cannot be trusted then.
+     * Off by configuration is not a problem.
+     */
+    private Optional<String> dnssecProblem() {
+        DnssecSelfCheck.Health h = dnssecCheck.latest();
+        return h.ok() ? Optional.empty() : Optional.of("dnssec: " + h.reason());
+    }
+
+    private static DnssecMode dnssecMode(RampartConfig.Dnssec setting) {
+        return switch (setting) {
+            case VALIDATE -> DnssecMode.VALIDATE;
+            case TRUST_AD -> DnssecMode.TRUST_AD;
+            case OFF -> DnssecMode.OFF;
+        };
+    }
+
+    /** The configured anchor file (already checked by the config loader) or the bundled root anchors. */
+    private static TrustAnchors trustAnchors(RampartConfig.Dns dns) throws IOException {
+        Optional<Path> file = dns.trustAnchorsPath();
+        if (file.isEmpty()) {
+            return TrustAnchors.bundledRoot();
+        }
+        try {
+            return TrustAnchors.fromFile(file.get());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("dns.trust-anchors: " + e.getMessage(), e);
+        }
     }
 
     private static void logRecovery(RecoveryReport report) {

@@ -187,6 +187,9 @@ final class CnameChasingQuery {
             case SocketTimeoutException t -> new RRsetAnswer.Failed(FailureKind.TIMEOUT, "timed out asking " + what);
             case WireParseException w -> new RRsetAnswer.Failed(FailureKind.MALFORMED,
                     "malformed reply for " + what + ": " + w.getMessage());
+            // The validator's own DS/DNSKEY questions can be the ones that failed: name both then.
+            case UpstreamFailureGuard.UpstreamRcodeException u -> new RRsetAnswer.Failed(FailureKind.SERVFAIL,
+                    u.getMessage().endsWith(" " + what) ? u.getMessage() : u.getMessage() + " (validating " + what + ")");
             case IOException io -> new RRsetAnswer.Failed(FailureKind.SERVFAIL,
                     "upstream I/O error for " + what + ": " + io.getMessage());
             // Anything unrecognised is a temporary lookup error (classify once, unknown is temporary).

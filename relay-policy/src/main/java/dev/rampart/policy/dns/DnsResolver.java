@@ -1,5 +1,6 @@
 package dev.rampart.policy.dns;
 
+import dev.rampart.policy.dane.TlsaRecord;
 import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,4 +17,11 @@ public interface DnsResolver {
 
     /** TXT: each record's character-strings joined without separator. */
     CompletableFuture<DnsResult<String>> txt(String name);
+
+    /**
+     * TLSA at a name such as {@code _25._tcp.mx.example.com} (RFC 6698, RFC 7672 §3). A CNAME at that name
+     * is followed; the result's canonical name tells where the chain ended (DANE-04), and its status
+     * covers every link (DNS-04).
+     */
+    CompletableFuture<DnsResult<TlsaRecord>> tlsa(String name);
 }

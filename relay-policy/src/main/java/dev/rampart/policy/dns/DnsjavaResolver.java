@@ -4,13 +4,17 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.rampart.policy.dane.TlsaRecord;
 import dev.rampart.policy.dns.DnsResult.FailureKind;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,19 +32,22 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
+import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
- * {@link DnsResolver} on top of an injected dnsjava {@link Resolver} (a plain stub today, a
- * {@code ValidatingResolver} once in-process validation arrives). Each (name, type) question goes through
- * {@link CnameChasingQuery}; its DNSSEC status is judged per response by {@link ResponseSecurity}.
+ * {@link DnsResolver} on top of dnsjava. Each (name, type) question goes through {@link CnameChasingQuery};
+ * its DNSSEC status is judged per response by {@link ResponseSecurity} according to the
+ * {@link DnssecMode}: in VALIDATE mode the upstream is wrapped in dnsjava's {@code ValidatingResolver}
+ * loaded with {@link TrustAnchors}, so statuses are computed here and not taken on trust (DNS-01).
  *
  * <p>Answers are cached per (name, type) in a Caffeine cache driven by the injected clock (DNS-06):
  * answers for the minimum TTL of the chain (capped), NXDOMAIN/NODATA for the SOA negative TTL (capped),
- * failures for {@link ResolverSettings#failureTtl()} (never above 60 s). Concurrent identical questions
- * share one upstream query.
+ * failures, bogus included, for {@link ResolverSettings#failureTtl()} (never above 60 s). Concurrent
+ * identical questions share one upstream query.
  *
  * <p>Thread-safe. Futures never complete exceptionally; continuations run on the injected executor.
  */
@@ -54,25 +61,41 @@ public final class DnsjavaResolver implements DnsResolver {
 
     /**
      * Builds the resolver for a list of upstream servers, or for the system resolver configuration
-     * ({@code /etc/resolv.conf} and friends) when the list is empty.
+     * ({@code /etc/resolv.conf} and friends) when the list is empty; in VALIDATE mode with the bundled
+     * root trust anchors.
+     *
+     * @throws IllegalArgumentException in TRUST_AD mode when an upstream is not a loopback address
      */
     public DnsjavaResolver(List<InetSocketAddress> servers, ResolverSettings settings, InstantSource clock,
                            Executor executor) {
-        this(upstream(servers, settings.timeout()), settings, clock, executor);
+        this(servers, settings, TrustAnchors.bundledRoot(), clock, executor);
     }
 
     /**
-     * Builds the resolver over any dnsjava resolver, e.g. a {@code ValidatingResolver} wrapping the
-     * upstream. That resolver owns its own retries; {@link ResolverSettings#timeout()} still bounds each
-     * question here, so with a validator it must leave room for the DS/DNSKEY queries validation adds.
+     * Builds the resolver for a list of upstream servers (empty: the system configuration). In VALIDATE
+     * mode the validator starts from {@code anchors}; the other modes ignore them.
+     *
+     * @throws IllegalArgumentException in TRUST_AD mode when an upstream is not a loopback address
+     */
+    public DnsjavaResolver(List<InetSocketAddress> servers, ResolverSettings settings, TrustAnchors anchors,
+                           InstantSource clock, Executor executor) {
+        this(secured(upstream(servers, settings.timeout(), settings.dnssec()), settings.dnssec(), anchors, clock),
+                settings, clock, executor);
+    }
+
+    /**
+     * Builds the resolver over any dnsjava resolver. The caller answers for it matching the mode: a
+     * {@code ValidatingResolver} for VALIDATE, a validating resolver on a trusted path for TRUST_AD. That
+     * resolver owns its own retries; {@link ResolverSettings#timeout()} still bounds each question here,
+     * so with a validator it must leave room for the DS/DNSKEY queries validation adds.
      */
     public DnsjavaResolver(Resolver upstream, ResolverSettings settings, InstantSource clock, Executor executor) {
         Objects.requireNonNull(upstream);
         this.settings = Objects.requireNonNull(settings);
         Objects.requireNonNull(clock);
         Objects.requireNonNull(executor);
-        this.query = new CnameChasingQuery(upstream, new ResponseSecurity(settings.trustAd()), settings.timeout(),
-                settings.trustAd(), executor);
+        this.query = new CnameChasingQuery(upstream, new ResponseSecurity(settings.dnssec()), settings.timeout(),
+                settings.dnssec() == DnssecMode.TRUST_AD, executor);
         this.cache = Caffeine.newBuilder()
                 .maximumSize(settings.maxEntries())
                 .expireAfter(new AnswerExpiry(settings))
@@ -86,10 +109,48 @@ public final class DnsjavaResolver implements DnsResolver {
      * {@link ExtendedResolver} that shares the timeout between them. Empty list: system configuration.
      */
     public static Resolver upstream(List<InetSocketAddress> servers, Duration timeout) {
+        return plain(effectiveServers(servers), timeout);
+    }
+
+    /**
+     * Like {@link #upstream(List, Duration)}, refusing TRUST_AD over anything but loopback (DNS-01): the AD
+     * bit says nothing when the path to the resolver can be tampered with (RFC 4035 §4.9.3, RFC 6698 §8).
+     *
+     * @throws IllegalArgumentException naming the first non-loopback server
+     */
+    public static Resolver upstream(List<InetSocketAddress> servers, Duration timeout, DnssecMode mode) {
+        List<InetSocketAddress> list = effectiveServers(servers);
+        if (mode == DnssecMode.TRUST_AD) {
+            requireLoopback(list);
+        }
+        return plain(list, timeout);
+    }
+
+    /**
+     * Checks that every server is a loopback address, as TRUST_AD requires. An empty list stands for the
+     * system configuration, whose servers are checked instead.
+     *
+     * @throws IllegalArgumentException naming the first server that is not on loopback
+     */
+    public static void requireLoopback(List<InetSocketAddress> servers) {
+        for (InetSocketAddress s : effectiveServers(servers)) {
+            if (s.isUnresolved() || !s.getAddress().isLoopbackAddress()) {
+                throw new IllegalArgumentException("DNSSEC mode trust-ad believes the AD bit, which is only safe from a "
+                        + "validating resolver on loopback; " + s.getHostString() + ":" + s.getPort()
+                        + " is not a loopback address (use validate)");
+            }
+        }
+    }
+
+    private static List<InetSocketAddress> effectiveServers(List<InetSocketAddress> servers) {
         List<InetSocketAddress> list = servers.isEmpty() ? ResolverConfig.getCurrentConfig().servers() : servers;
         if (list.isEmpty()) {
             throw new IllegalArgumentException("no DNS servers configured and none found in the system configuration");
         }
+        return list;
+    }
+
+    private static Resolver plain(List<InetSocketAddress> list, Duration timeout) {
         if (list.size() == 1) {
             SimpleResolver single = new SimpleResolver(list.get(0));
             single.setTimeout(timeout);
@@ -108,6 +169,38 @@ public final class DnsjavaResolver implements DnsResolver {
         return extended;
     }
 
+    /** In VALIDATE mode, wraps the upstream in dnsjava's validator, on the injected clock (signature times). */
+    private static Resolver secured(Resolver upstream, DnssecMode mode, TrustAnchors anchors, InstantSource clock) {
+        Objects.requireNonNull(anchors);
+        return switch (mode) {
+            case VALIDATE -> {
+                ValidatingResolver validator = new ValidatingResolver(new UpstreamFailureGuard(upstream), clock(clock));
+                anchors.loadInto(validator);
+                yield validator;
+            }
+            case TRUST_AD, OFF -> upstream;
+        };
+    }
+
+    private static Clock clock(InstantSource source) {
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return source.instant();
+            }
+        };
+    }
+
     @Override
     public CompletableFuture<DnsResult<MxRecord>> mx(String domain) {
         return lookup(domain, Type.MX, DnsjavaResolver::mxRecord);
@@ -123,6 +216,15 @@ public final class DnsjavaResolver implements DnsResolver {
     @Override
     public CompletableFuture<DnsResult<String>> txt(String name) {
         return lookup(name, Type.TXT, DnsjavaResolver::txtString);
+    }
+
+    /**
+     * TLSA at {@code name} (e.g. {@code _25._tcp.mx.example.com}); a CNAME there is followed (DANE-04),
+     * and the result's canonical name says where the chain ended.
+     */
+    @Override
+    public CompletableFuture<DnsResult<TlsaRecord>> tlsa(String name) {
+        return lookup(name, Type.TLSA, DnsjavaResolver::tlsaRecord);
     }
 
     private <T> CompletableFuture<DnsResult<T>> lookup(String name, int type, Function<Record, T> convert) {
@@ -173,6 +275,13 @@ public final class DnsjavaResolver implements DnsResolver {
         String text = CnameChasingQuery.text(target);
         // A target that does not normalise stays as received (lower case) so the planner can skip it by name.
         return new MxRecord(mx.getPriority(), DomainNames.normalize(text).orElse(text.toLowerCase(Locale.ROOT)));
+    }
+
+    /** The record's fields as published; usability is judged elsewhere (DANE-06). */
+    static TlsaRecord tlsaRecord(Record r) {
+        TLSARecord t = (TLSARecord) r;
+        return new TlsaRecord(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(),
+                t.getCertificateAssociationData());
     }
 
     /** The character-strings of one TXT RR joined without separator (RFC 8461 §3.1, RFC 8460 §3). */

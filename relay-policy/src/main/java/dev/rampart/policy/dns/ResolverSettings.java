@@ -8,15 +8,15 @@ import java.util.Objects;
  *
  * @param timeout        budget for one DNS question (all upstream servers and retries together)
  * @param preference     address family order for {@link DnsResolver#addresses(String)} (MX-09)
- * @param trustAd        believe the AD bit of upstream replies (DNS-01: only for a validating resolver
- *                       reached over a trusted channel such as loopback); when false every answer is INSECURE
+ * @param dnssec         where DNSSEC statuses come from (DNS-01): in-process validation, the AD bit of a
+ *                       loopback upstream, or nowhere (every answer INSECURE)
  * @param failureTtl     how long a failed (SERVFAIL, timeout, malformed, bogus) lookup is cached; at most
  *                       60 s (DNS-06), so a retry asks again
  * @param maxNegativeTtl cap on caching NXDOMAIN/NODATA (RFC 2308 §5: SOA TTL / minimum, capped)
  * @param maxPositiveTtl cap on caching answers (an upstream TTL of days must not pin stale MX data)
  * @param maxEntries     cache size bound
  */
-public record ResolverSettings(Duration timeout, AddressPreference preference, boolean trustAd,
+public record ResolverSettings(Duration timeout, AddressPreference preference, DnssecMode dnssec,
                                Duration failureTtl, Duration maxNegativeTtl, Duration maxPositiveTtl,
                                long maxEntries) {
 
@@ -26,6 +26,7 @@ public record ResolverSettings(Duration timeout, AddressPreference preference, b
     public ResolverSettings {
         Objects.requireNonNull(timeout);
         Objects.requireNonNull(preference);
+        Objects.requireNonNull(dnssec);
         Objects.requireNonNull(failureTtl);
         Objects.requireNonNull(maxNegativeTtl);
         Objects.requireNonNull(maxPositiveTtl);
@@ -44,8 +45,8 @@ public record ResolverSettings(Duration timeout, AddressPreference preference, b
     }
 
     /** Defaults: failures cached 5 s, negative answers at most 15 min, answers at most 1 day, 10 000 entries. */
-    public static ResolverSettings defaults(Duration timeout, AddressPreference preference, boolean trustAd) {
-        return new ResolverSettings(timeout, preference, trustAd, Duration.ofSeconds(5), Duration.ofMinutes(15),
+    public static ResolverSettings defaults(Duration timeout, AddressPreference preference, DnssecMode dnssec) {
+        return new ResolverSettings(timeout, preference, dnssec, Duration.ofSeconds(5), Duration.ofMinutes(15),
                 Duration.ofDays(1), 10_000);
     }
 }

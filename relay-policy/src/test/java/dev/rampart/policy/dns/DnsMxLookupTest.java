@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rampart.policy.dns.testing.FakeDnsServer;
 import dev.rampart.policy.dns.testing.FakeDnsServer.Fault;
 import dev.rampart.policy.dns.testing.ManualClock;
+import dev.rampart.policy.dane.TlsaRecord;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,7 @@ class DnsMxLookupTest {
         server = FakeDnsServer.start();
         executor = Executors.newFixedThreadPool(2);
         DnsjavaResolver resolver = new DnsjavaResolver(List.of(server.address()),
-                ResolverSettings.defaults(Duration.ofSeconds(2), AddressPreference.IPV4_FIRST, true), new ManualClock(), executor);
+                ResolverSettings.defaults(Duration.ofSeconds(2), AddressPreference.IPV4_FIRST, DnssecMode.TRUST_AD), new ManualClock(), executor);
         lookup = new DnsMxLookup(resolver, List.of("relay.ours.test"), List.of(InetAddress.getByName("198.51.100.25")),
                 new SplittableRandom(7));
     }
@@ -149,6 +150,11 @@ class DnsMxLookupTest {
 
         @Override
         public CompletableFuture<DnsResult<String>> txt(String name) {
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        public CompletableFuture<DnsResult<TlsaRecord>> tlsa(String name) {
             return new CompletableFuture<>();
         }
     }

@@ -38,8 +38,8 @@ class DnsjavaResolverTest {
         assertThat(executor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     }
 
-    private DnsjavaResolver resolver(boolean trustAd, AddressPreference preference) {
-        return resolver(ResolverSettings.defaults(Duration.ofSeconds(2), preference, trustAd));
+    private DnsjavaResolver resolver(DnssecMode mode, AddressPreference preference) {
+        return resolver(ResolverSettings.defaults(Duration.ofSeconds(2), preference, mode));
     }
 
     private DnsjavaResolver resolver(ResolverSettings settings) {
@@ -47,7 +47,7 @@ class DnsjavaResolverTest {
     }
 
     private DnsjavaResolver resolver() {
-        return resolver(true, AddressPreference.IPV4_FIRST);
+        return resolver(DnssecMode.TRUST_AD, AddressPreference.IPV4_FIRST);
     }
 
     private static <T> DnsResult<T> get(java.util.concurrent.CompletableFuture<DnsResult<T>> f) {
@@ -70,8 +70,8 @@ class DnsjavaResolverTest {
         @Test
         void adBitIsBelievedOnlyWhenTrusted_DNS01() {
             server.add("example.test. 300 IN MX 10 mx.example.test.").secure("example.test.");
-            assertThat(status(get(resolver(true, AddressPreference.IPV4_FIRST).mx("example.test")))).isEqualTo(DnssecStatus.SECURE);
-            assertThat(status(get(resolver(false, AddressPreference.IPV4_FIRST).mx("example.test")))).isEqualTo(DnssecStatus.INSECURE);
+            assertThat(status(get(resolver(DnssecMode.TRUST_AD, AddressPreference.IPV4_FIRST).mx("example.test")))).isEqualTo(DnssecStatus.SECURE);
+            assertThat(status(get(resolver(DnssecMode.OFF, AddressPreference.IPV4_FIRST).mx("example.test")))).isEqualTo(DnssecStatus.INSECURE);
         }
 
         @Test
@@ -94,9 +94,9 @@ class DnsjavaResolverTest {
             InetAddress v4a = InetAddress.getByName("192.0.2.1");
             InetAddress v4b = InetAddress.getByName("192.0.2.2");
             InetAddress v6 = InetAddress.getByName("2001:db8::1");
-            assertThat(addresses(resolver(true, AddressPreference.IPV4_FIRST))).containsExactly(v4a, v4b, v6);
-            assertThat(addresses(resolver(true, AddressPreference.IPV6_FIRST))).containsExactly(v6, v4a, v4b);
-            assertThat(addresses(resolver(true, AddressPreference.RESOLVER_ORDER))).containsExactly(v6, v4a, v4b);
+            assertThat(addresses(resolver(DnssecMode.TRUST_AD, AddressPreference.IPV4_FIRST))).containsExactly(v4a, v4b, v6);
+            assertThat(addresses(resolver(DnssecMode.TRUST_AD, AddressPreference.IPV6_FIRST))).containsExactly(v6, v4a, v4b);
+            assertThat(addresses(resolver(DnssecMode.TRUST_AD, AddressPreference.RESOLVER_ORDER))).containsExactly(v6, v4a, v4b);
         }
 
         private List<InetAddress> addresses(DnsjavaResolver r) {
@@ -182,21 +182,21 @@ class DnsjavaResolverTest {
         @Test
         void noReplyIsATimeout_DNS03() {
             server.fault("example.test.", Fault.DROP);
-            DnsjavaResolver r = resolver(ResolverSettings.defaults(Duration.ofMillis(300), AddressPreference.IPV4_FIRST, true));
+            DnsjavaResolver r = resolver(ResolverSettings.defaults(Duration.ofMillis(300), AddressPreference.IPV4_FIRST, DnssecMode.TRUST_AD));
             assertThat(kind(get(r.mx("example.test")))).isEqualTo(FailureKind.TIMEOUT);
         }
 
         @Test
         void cutOffReplyIsMalformed_DNS03() {
             server.fault("example.test.", Fault.MALFORMED);
-            DnsjavaResolver r = resolver(ResolverSettings.defaults(Duration.ofMillis(500), AddressPreference.IPV4_FIRST, true));
+            DnsjavaResolver r = resolver(ResolverSettings.defaults(Duration.ofMillis(500), AddressPreference.IPV4_FIRST, DnssecMode.TRUST_AD));
             assertThat(kind(get(r.mx("example.test")))).isEqualTo(FailureKind.MALFORMED);
         }
 
         @Test
         void replyToAnotherQuestionIsNeverUsed_DNS03() {
             server.add("example.test. 300 IN MX 10 mx.example.test.").fault("example.test.", Fault.WRONG_QUESTION);
-            DnsjavaResolver r = resolver(ResolverSettings.defaults(Duration.ofMillis(500), AddressPreference.IPV4_FIRST, true));
+            DnsjavaResolver r = resolver(ResolverSettings.defaults(Duration.ofMillis(500), AddressPreference.IPV4_FIRST, DnssecMode.TRUST_AD));
             assertThat(kind(get(r.mx("example.test")))).isEqualTo(FailureKind.MALFORMED);
         }
     }
@@ -330,7 +330,7 @@ class DnsjavaResolverTest {
 
             server.negativeTtl(86_400);
             DnsjavaResolver capped = resolver(new ResolverSettings(Duration.ofSeconds(2), AddressPreference.IPV4_FIRST,
-                    true, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofDays(1), 100));
+                    DnssecMode.TRUST_AD, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofDays(1), 100));
             get(capped.mx("other.test"));
             clock.advance(Duration.ofSeconds(61));
             get(capped.mx("other.test"));
@@ -354,7 +354,7 @@ class DnsjavaResolverTest {
         void answerCapIsHonoured() {
             server.add("example.test. 86400 IN MX 10 mx.example.test.");
             DnsjavaResolver r = resolver(new ResolverSettings(Duration.ofSeconds(2), AddressPreference.IPV4_FIRST,
-                    true, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(600), 100));
+                    DnssecMode.TRUST_AD, Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(600), 100));
             get(r.mx("example.test"));
             clock.advance(Duration.ofSeconds(601));
             get(r.mx("example.test"));

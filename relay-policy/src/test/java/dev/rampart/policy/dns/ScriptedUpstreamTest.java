@@ -18,14 +18,18 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
  * {@link DnsjavaResolver} over an injected dnsjava {@link Resolver} whose replies the test writes by hand:
@@ -35,7 +39,7 @@ class ScriptedUpstreamTest {
 
     private final ScriptedUpstream upstream = new ScriptedUpstream();
     private final DnsjavaResolver resolver = new DnsjavaResolver(upstream,
-            ResolverSettings.defaults(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, true), new ManualClock(),
+            ResolverSettings.defaults(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, DnssecMode.TRUST_AD), new ManualClock(),
             Runnable::run);
 
     @Test
@@ -95,6 +99,56 @@ class ScriptedUpstreamTest {
         resolver.mx("example.test");
         assertThat(upstream.queries.get(0).query().getHeader().getFlag(Flags.AD)).isTrue();
         assertThat(upstream.queries.get(0).query().getHeader().getFlag(Flags.RD)).isTrue();
+    }
+
+    @Test
+    void servfailWithDnssecExtendedErrorFromAValidatingUpstreamIsBogus_DNS03() {
+        CompletableFuture<DnsResult<MxRecord>> f = resolver.mx("example.test");
+        upstream.queries.get(0).future().complete(withEde(reply(upstream.queries.get(0).query(), Rcode.SERVFAIL),
+                ExtendedErrorCodeOption.SIGNATURE_EXPIRED, "RRSIG expired"));
+        assertThat(get(f)).isEqualTo(new DnsResult.Failure<MxRecord>(FailureKind.BOGUS, "RRSIG expired for example.test/MX"));
+    }
+
+    @Test
+    void indeterminateIsBogus_DNS02() {
+        CompletableFuture<DnsResult<MxRecord>> f = resolver.mx("example.test");
+        upstream.queries.get(0).future().complete(withEde(reply(upstream.queries.get(0).query(), Rcode.SERVFAIL),
+                ExtendedErrorCodeOption.DNSSEC_INDETERMINATE, ""));
+        assertThat(get(f)).isEqualTo(new DnsResult.Failure<MxRecord>(FailureKind.BOGUS,
+                "DNSSEC indeterminate for example.test/MX"));
+    }
+
+    @Test
+    void servfailWithANonDnssecExtendedErrorIsAnUpstreamFailure_DNS03() {
+        CompletableFuture<DnsResult<MxRecord>> f = resolver.mx("example.test");
+        upstream.queries.get(0).future().complete(withEde(reply(upstream.queries.get(0).query(), Rcode.SERVFAIL),
+                ExtendedErrorCodeOption.NO_REACHABLE_AUTHORITY, "no reachable authority"));
+        assertThat(kind(get(f))).isEqualTo(FailureKind.SERVFAIL);
+    }
+
+    @Test
+    void validatorServfailWithoutExtendedErrorIsBogusWithItsReasonRecord_DNS03() {
+        ScriptedUpstream validator = new ScriptedUpstream();
+        DnsjavaResolver validating = new DnsjavaResolver(validator,
+                ResolverSettings.defaults(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, DnssecMode.VALIDATE),
+                new ManualClock(), Runnable::run);
+        CompletableFuture<DnsResult<MxRecord>> withReason = validating.mx("example.test");
+        Message reply = reply(validator.queries.get(0).query(), Rcode.SERVFAIL);
+        reply.addRecord(new TXTRecord(Name.root, ValidatingResolver.VALIDATION_REASON_QCLASS, 0, "No DNSKEY for example.test"),
+                Section.ADDITIONAL);
+        validator.queries.get(0).future().complete(reply);
+        assertThat(get(withReason)).isEqualTo(new DnsResult.Failure<MxRecord>(FailureKind.BOGUS,
+                "No DNSKEY for example.test for example.test/MX"));
+
+        CompletableFuture<DnsResult<MxRecord>> bare = validating.mx("other.test");
+        validator.queries.get(1).future().complete(reply(validator.queries.get(1).query(), Rcode.SERVFAIL));
+        assertThat(get(bare)).isEqualTo(new DnsResult.Failure<MxRecord>(FailureKind.BOGUS,
+                "DNSSEC validation failed for other.test/MX"));
+    }
+
+    private static Message withEde(Message m, int code, String text) {
+        m.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ExtendedErrorCodeOption(code, text))), Section.ADDITIONAL);
+        return m;
     }
 
     private static Message reply(Message query, int rcode) {

@@ -20,23 +20,23 @@ class UpstreamAndSettingsTest {
 
     @Test
     void failureCacheTimeAbove60SecondsIsRefused_DNS06() {
-        assertThatThrownBy(() -> new ResolverSettings(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, false,
+        assertThatThrownBy(() -> new ResolverSettings(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, DnssecMode.OFF,
                 Duration.ofSeconds(61), Duration.ofMinutes(15), Duration.ofDays(1), 100))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DNS-06");
-        assertThat(new ResolverSettings(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, false,
+        assertThat(new ResolverSettings(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, DnssecMode.OFF,
                 Duration.ofSeconds(60), Duration.ofMinutes(15), Duration.ofDays(1), 100).failureTtl())
                 .isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
     void nonPositiveTimeoutIsRefused() {
-        assertThatThrownBy(() -> ResolverSettings.defaults(Duration.ZERO, AddressPreference.IPV4_FIRST, false))
+        assertThatThrownBy(() -> ResolverSettings.defaults(Duration.ZERO, AddressPreference.IPV4_FIRST, DnssecMode.OFF))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void defaultsCacheFailuresOnlyBriefly_DNS06() {
-        assertThat(ResolverSettings.defaults(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, false).failureTtl())
+        assertThat(ResolverSettings.defaults(Duration.ofSeconds(5), AddressPreference.IPV4_FIRST, DnssecMode.OFF).failureTtl())
                 .isLessThanOrEqualTo(Duration.ofSeconds(10));
     }
 
@@ -56,7 +56,7 @@ class UpstreamAndSettingsTest {
             dead.fault("example.test.", Fault.DROP);
             alive.add("example.test. 300 IN MX 10 mx.example.test.");
             DnsjavaResolver resolver = new DnsjavaResolver(List.of(dead.address(), alive.address()),
-                    ResolverSettings.defaults(Duration.ofSeconds(2), AddressPreference.IPV4_FIRST, false),
+                    ResolverSettings.defaults(Duration.ofSeconds(2), AddressPreference.IPV4_FIRST, DnssecMode.OFF),
                     new ManualClock(), executor);
             DnsResult<MxRecord> r = resolver.mx("example.test").orTimeout(10, TimeUnit.SECONDS).join();
             assertThat(r).isInstanceOf(DnsResult.Records.class);

@@ -7,6 +7,7 @@ import dev.rampart.server.config.ValueType.HostPortValue;
 import dev.rampart.server.config.ValueType.HostnameValue;
 import dev.rampart.server.config.ValueType.IntValue;
 import dev.rampart.server.config.ValueType.ListValue;
+import dev.rampart.server.config.ValueType.OffSwitchValue;
 import dev.rampart.server.config.ValueType.PathValue;
 import dev.rampart.server.config.ValueType.SizeValue;
 import dev.rampart.server.config.ValueType.WordValue;
@@ -117,6 +118,19 @@ public final class ConfigKey<T> {
             new ListValue<>(new HostPortValue(), 0), "", c -> c.dns().servers());
     public static final ConfigKey<Duration> DNS_TIMEOUT = key("dns.timeout",
             new DurationValue(ONE_MS), "5s", c -> c.dns().timeout());
+    /** DNS-01: validate in process by default; trust-ad only with loopback upstreams (checked by the loader). */
+    public static final ConfigKey<RampartConfig.Dnssec> DNS_DNSSEC = key("dns.dnssec",
+            new OffSwitchValue<>(new EnumValue<>(RampartConfig.Dnssec.class), RampartConfig.Dnssec.OFF), "validate",
+            c -> c.dns().dnssec());
+    /** Default: the bundled IANA root anchors. The file's content is checked by the loader. */
+    public static final ConfigKey<Path> DNS_TRUST_ANCHORS = key("dns.trust-anchors",
+            new PathValue(true), null, c -> c.dns().trustAnchors());
+    public static final ConfigKey<String> DNS_SELF_CHECK_SECURE_NAME = key("dns.self-check.secure-name",
+            new HostnameValue(), "iana.org", c -> c.dns().selfCheckSecureName());
+    public static final ConfigKey<String> DNS_SELF_CHECK_BOGUS_NAME = key("dns.self-check.bogus-name",
+            new HostnameValue(), null, c -> c.dns().selfCheckBogusName());
+    public static final ConfigKey<Duration> DNS_SELF_CHECK_INTERVAL = key("dns.self-check.interval",
+            new DurationValue(ONE_SECOND), "10m", c -> c.dns().selfCheckInterval());
     public static final ConfigKey<Path> TLS_TRUST_STORE = key("tls.trust-store",
             new PathValue(true), null, c -> c.tls().trustStore());
     public static final ConfigKey<RampartConfig.LogFormat> LOG_FORMAT = key("log.format",
@@ -134,7 +148,8 @@ public final class ConfigKey<T> {
             DELIVERY_CONNECT_TIMEOUT, DELIVERY_GREETING_TIMEOUT, DELIVERY_HELO_TIMEOUT, DELIVERY_STARTTLS_TIMEOUT,
             DELIVERY_MAIL_TIMEOUT, DELIVERY_RCPT_TIMEOUT, DELIVERY_DATA_INIT_TIMEOUT, DELIVERY_DATA_BLOCK_TIMEOUT,
             DELIVERY_DATA_DONE_TIMEOUT, DELIVERY_CONNECTION_REUSE_IDLE, DELIVERY_ADDRESS_PREFERENCE,
-            ADMIN_LISTEN, DNS_SERVERS, DNS_TIMEOUT, TLS_TRUST_STORE, LOG_FORMAT, LOG_LEVEL);
+            ADMIN_LISTEN, DNS_SERVERS, DNS_TIMEOUT, DNS_DNSSEC, DNS_TRUST_ANCHORS, DNS_SELF_CHECK_SECURE_NAME,
+            DNS_SELF_CHECK_BOGUS_NAME, DNS_SELF_CHECK_INTERVAL, TLS_TRUST_STORE, LOG_FORMAT, LOG_LEVEL);
 
     private static final Map<String, ConfigKey<?>> BY_PATH = index(ALL, ConfigKey::path);
     private static final Map<String, ConfigKey<?>> BY_ENV = index(ALL, ConfigKey::environmentVariable);

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.rampart.policy.dns.DnsjavaResolver;
 import dev.rampart.policy.dns.DomainNames;
+import dev.rampart.policy.dns.TrustAnchors;
 import dev.rampart.server.config.ValueType.ListValue;
 
 import java.io.IOException;
@@ -343,9 +345,32 @@ public final class ConfigLoader {
             throw new ConfigException(ConfigKey.SMTP_TLS_CERT.path(), "required when smtp.tls.key is set",
                     v.origin(ConfigKey.SMTP_TLS_KEY));
         }
+        checkDnssec(v);
         if (v.get(ConfigKey.QUEUE_BOUNCE_MAX_AGE).compareTo(v.get(ConfigKey.QUEUE_MAX_AGE)) > 0) {
             throw new ConfigException(ConfigKey.QUEUE_BOUNCE_MAX_AGE.path(), "must not be longer than queue.max-age ("
                     + DurationText.format(v.get(ConfigKey.QUEUE_MAX_AGE)) + ")", v.origin(ConfigKey.QUEUE_BOUNCE_MAX_AGE));
+        }
+    }
+
+    /** DNS-01: trust-ad only over loopback; a trust anchor file must parse (its errors name file and line). */
+    private static void checkDnssec(Values v) throws ConfigException {
+        if (v.get(ConfigKey.DNS_DNSSEC) == RampartConfig.Dnssec.TRUST_AD) {
+            try {
+                DnsjavaResolver.requireLoopback(v.get(ConfigKey.DNS_SERVERS).stream().map(HostPort::toSocketAddress).toList());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(ConfigKey.DNS_DNSSEC.path(), e.getMessage(), v.origin(ConfigKey.DNS_DNSSEC));
+            }
+        }
+        Path anchors = v.get(ConfigKey.DNS_TRUST_ANCHORS);
+        if (anchors != null) {
+            try {
+                TrustAnchors.fromFile(anchors);
+            } catch (IOException e) {
+                throw new ConfigException(ConfigKey.DNS_TRUST_ANCHORS.path(), "cannot read " + anchors + " ("
+                        + describe(e) + ")", v.origin(ConfigKey.DNS_TRUST_ANCHORS));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(ConfigKey.DNS_TRUST_ANCHORS.path(), e.getMessage(), v.origin(ConfigKey.DNS_TRUST_ANCHORS));
+            }
         }
     }
 
@@ -387,7 +412,10 @@ public final class ConfigLoader {
                 v.get(ConfigKey.DELIVERY_ADDRESS_PREFERENCE));
         return new RampartConfig(smtp, queue, delivery,
                 new RampartConfig.Admin(v.get(ConfigKey.ADMIN_LISTEN)),
-                new RampartConfig.Dns(v.get(ConfigKey.DNS_SERVERS), v.get(ConfigKey.DNS_TIMEOUT)),
+                new RampartConfig.Dns(v.get(ConfigKey.DNS_SERVERS), v.get(ConfigKey.DNS_TIMEOUT),
+                        v.get(ConfigKey.DNS_DNSSEC), v.get(ConfigKey.DNS_TRUST_ANCHORS),
+                        v.get(ConfigKey.DNS_SELF_CHECK_SECURE_NAME), v.get(ConfigKey.DNS_SELF_CHECK_BOGUS_NAME),
+                        v.get(ConfigKey.DNS_SELF_CHECK_INTERVAL)),
                 new RampartConfig.Tls(v.get(ConfigKey.TLS_TRUST_STORE)),
                 new RampartConfig.Log(v.get(ConfigKey.LOG_FORMAT), v.get(ConfigKey.LOG_LEVEL)));
     }

@@ -62,6 +62,12 @@ public final class LogbackConfigurator {
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(settings.level().toUpperCase(Locale.ROOT), Level.INFO));
         root.addAppender(appender);
+        // dnsjava's validator logs every bad signature it meets, in anyone's zone, at ERROR with a stack trace.
+        // Those are facts about remote zones, not faults here, and each lookup already carries the reason
+        // into the delivery log; keep its chatter for debugging.
+        if (!root.isDebugEnabled()) {
+            context.getLogger(DNSSEC_VALIDATOR_LOGGER).setLevel(Level.OFF);
+        }
         Logger delivery = context.getLogger(DELIVERY_LOGGER);
         delivery.setLevel(Level.INFO);
         if (settings.format() == RampartConfig.LogFormat.TEXT) {
@@ -73,6 +79,8 @@ public final class LogbackConfigurator {
             delivery.addAppender(streamAppender(context, "delivery", e, out));
         }
     }
+
+    static final String DNSSEC_VALIDATOR_LOGGER = "org.xbill.DNS.dnssec";
 
     private static OutputStreamAppender<ILoggingEvent> streamAppender(LoggerContext context, String name,
                                                                       Encoder<ILoggingEvent> encoder, OutputStream out) {

@@ -78,8 +78,25 @@ public record RampartConfig(Smtp smtp, Queue queue, Delivery delivery, Admin adm
     /** Admin HTTP listener: /metrics, /healthz, /readyz, /api/queue... */
     public record Admin(HostPort listen) {}
 
-    /** DNS resolution. Empty servers = the system resolver configuration. */
-    public record Dns(List<HostPort> servers, Duration timeout) {}
+    /**
+     * DNS resolution. Empty servers = the system resolver configuration. {@code trustAnchors} and
+     * {@code selfCheckBogusName} may be null (bundled root anchors; no broken-name check).
+     */
+    public record Dns(List<HostPort> servers, Duration timeout, Dnssec dnssec, Path trustAnchors,
+                      String selfCheckSecureName, String selfCheckBogusName, Duration selfCheckInterval) {
+        /** A file of DS/DNSKEY records replacing the bundled root anchors. */
+        public Optional<Path> trustAnchorsPath() {
+            return Optional.ofNullable(trustAnchors);
+        }
+
+        /** A name whose signatures are known to be broken, which must validate as bogus. */
+        public Optional<String> selfCheckBogus() {
+            return Optional.ofNullable(selfCheckBogusName);
+        }
+    }
+
+    /** Where DNSSEC statuses come from (DNS-01): validate in process, trust a loopback resolver's AD bit, or off. */
+    public enum Dnssec { VALIDATE, TRUST_AD, OFF }
 
     /** Outbound TLS. */
     public record Tls(Path trustStore) {

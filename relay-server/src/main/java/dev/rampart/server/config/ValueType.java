@@ -187,13 +187,13 @@ sealed interface ValueType<T> {
         }
     }
 
-    /** One of a fixed set of lower-case words, mapped to an enum constant of the same name. */
+    /** One of a fixed set of lower-case words, mapped to the enum constant of the same name ("trust-ad" ⇔ TRUST_AD). */
     record EnumValue<E extends Enum<E>>(Class<E> type) implements ValueType<E> {
         @Override
         public E parse(String text, Path workingDirectory) {
             String t = text.trim().toLowerCase(Locale.ROOT);
             for (E e : type.getEnumConstants()) {
-                if (e.name().toLowerCase(Locale.ROOT).equals(t)) {
+                if (word(e).equals(t)) {
                     return e;
                 }
             }
@@ -202,15 +202,35 @@ sealed interface ValueType<T> {
 
         @Override
         public String format(E value) {
-            return value.name().toLowerCase(Locale.ROOT);
+            return word(value);
+        }
+
+        private static String word(Enum<?> e) {
+            return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         private String choices() {
             List<String> names = new ArrayList<>();
             for (E e : type.getEnumConstants()) {
-                names.add(e.name().toLowerCase(Locale.ROOT));
+                names.add(word(e));
             }
             return String.join(", ", names);
+        }
+    }
+
+    /**
+     * An enum word where one constant means "off". YAML 1.1 reads a bare {@code off} as the boolean false,
+     * which arrives here as the text "false"; it is taken to mean that constant rather than refused.
+     */
+    record OffSwitchValue<E extends Enum<E>>(EnumValue<E> words, E off) implements ValueType<E> {
+        @Override
+        public E parse(String text, Path workingDirectory) {
+            return text.trim().equals("false") ? off : words.parse(text, workingDirectory);
+        }
+
+        @Override
+        public String format(E value) {
+            return words.format(value);
         }
     }
 

@@ -202,6 +202,49 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void dnssecDefaultsToValidateWithTheBundledAnchors_DNS01() throws Exception {
+        RampartConfig.Dns dns = load("").dns();
+        assertThat(dns.dnssec()).isEqualTo(RampartConfig.Dnssec.VALIDATE);
+        assertThat(dns.trustAnchorsPath()).isEmpty();
+        assertThat(dns.selfCheckSecureName()).isEqualTo("iana.org");
+        assertThat(dns.selfCheckBogus()).isEmpty();
+        assertThat(dns.selfCheckInterval()).isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void dnssecModesAndSelfCheckNamesAreRead_DNS01() throws Exception {
+        Path anchors = file("anchors.zone", "test. IN DS 12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF\n");
+        RampartConfig.Dns dns = load("dns:\n  servers: [\"127.0.0.1:5353\"]\n  dnssec: trust-ad\n  trust-anchors: " + anchors
+                + "\n  self-check:\n    secure-name: OK.Test\n    bogus-name: broken.test\n    interval: 30s\n").dns();
+        assertThat(dns.dnssec()).isEqualTo(RampartConfig.Dnssec.TRUST_AD);
+        assertThat(dns.trustAnchorsPath()).contains(anchors);
+        assertThat(dns.selfCheckSecureName()).isEqualTo("ok.test");
+        assertThat(dns.selfCheckBogus()).contains("broken.test");
+        assertThat(dns.selfCheckInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(load("dns:\n  dnssec: off\n").dns().dnssec()).as("YAML 1.1 would read a bare off as false")
+                .isEqualTo(RampartConfig.Dnssec.OFF);
+        assertThat(load("dns:\n  dnssec: \"off\"\n").dns().dnssec()).isEqualTo(RampartConfig.Dnssec.OFF);
+    }
+
+    @Test
+    void trustAdWithAnUpstreamOffLoopbackIsAConfigError_DNS01() {
+        assertThatThrownBy(() -> load("dns:\n  servers: [\"127.0.0.1:53\", \"192.0.2.53:53\"]\n  dnssec: trust-ad\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("config error: dns.dnssec: ")
+                .hasMessageContaining("192.0.2.53:53 is not a loopback address")
+                .hasMessageEndingWith("(in test.yaml)");
+    }
+
+    @Test
+    void badTrustAnchorFileIsAConfigErrorNamingFileAndLine_DNS01() throws Exception {
+        Path anchors = file("bad-anchors.zone", "; anchors\ntest. IN A 192.0.2.1\n");
+        assertThatThrownBy(() -> load("dns:\n  trust-anchors: " + anchors + "\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config error: dns.trust-anchors: " + anchors
+                        + " line 2: expected a DS or DNSKEY record of class IN, got IN A (in test.yaml)");
+    }
+
+    @Test
     void errorMessageHasTheDocumentedForm() {
         assertThatThrownBy(() -> load("smtp:\n  allowed-networks: [127.0.0.0/8, 300.0.0.0/8]\n"))
                 .hasMessage("config error: smtp.allowed-networks[1]: not an IP address in '300.0.0.0/8' (in test.yaml)");

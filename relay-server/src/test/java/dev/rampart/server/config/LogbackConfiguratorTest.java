@@ -45,6 +45,16 @@ class LogbackConfiguratorTest {
     }
 
     @Test
+    void validatorChatterIsHiddenUnlessDebugging() {
+        LogbackConfigurator.apply(new RampartConfig.Log(RampartConfig.LogFormat.TEXT, "info"), out);
+        LoggerFactory.getLogger("org.xbill.DNS.dnssec.DnsSecVerifier").error("bogus signature in someone's zone");
+        assertThat(lines()).isEmpty();
+        LogbackConfigurator.apply(new RampartConfig.Log(RampartConfig.LogFormat.TEXT, "debug"), out);
+        LoggerFactory.getLogger("org.xbill.DNS.dnssec.DnsSecVerifier").error("shown when debugging");
+        assertThat(lines()).singleElement().asString().endsWith("shown when debugging");
+    }
+
+    @Test
     void jsonLayoutIsOneObjectPerLineWithTheKeyValuePairs() throws Exception {
         LogbackConfigurator.apply(new RampartConfig.Log(RampartConfig.LogFormat.JSON, "info"), out);
         LoggerFactory.getLogger("dev.rampart.test").atWarn().addKeyValue("session", "s42").log("hello {}", "world");

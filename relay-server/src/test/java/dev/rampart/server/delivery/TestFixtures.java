@@ -40,7 +40,8 @@ final class TestFixtures {
                 new RampartConfig.Queue(Path.of("spool"), retry, maxAge, bounceMaxAge, delayWarning),
                 delivery,
                 new RampartConfig.Admin(HostPort.parse("127.0.0.1:8025")),
-                new RampartConfig.Dns(List.of(), Duration.ofSeconds(5)),
+                new RampartConfig.Dns(List.of(), Duration.ofSeconds(5), RampartConfig.Dnssec.OFF, null, "iana.org", null,
+                        Duration.ofMinutes(10)),
                 new RampartConfig.Tls(null),
                 new RampartConfig.Log(RampartConfig.LogFormat.TEXT, "info"));
     }

@@ -41,7 +41,7 @@ import org.xbill.DNS.CNAMERecord;
  * from a record map. It follows CNAME chains inside its data (like a recursive resolver would) unless
  * told not to, sets AD when every name on the answer's chain is marked secure, answers NXDOMAIN and
  * NODATA with an SOA carrying a configurable negative TTL, and can misbehave per question name
- * ({@link Fault}). It counts the questions it receives, so tests can prove what a cache did.
+ * ({@link Fault}). It can also serve whole zones, DNSSEC-signed or not ({@link #serve}). It counts the questions it receives, so tests can prove what a cache did.
  *
  * <p>Loopback only; never forwards anything. Thread-safe: configuration may change while it runs.
  */
@@ -76,6 +76,7 @@ public final class FakeDnsServer implements AutoCloseable {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final AtomicInteger tcpQueries = new AtomicInteger();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private final List<SignedZone> zones = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean followCnames = true;
     private volatile long negativeTtl = 300;
 
@@ -151,6 +152,15 @@ public final class FakeDnsServer implements AutoCloseable {
     public FakeDnsServer clearFault(String name) {
         Name n = name(name);
         faults.keySet().removeIf(k -> k.startsWith(n.toString().toLowerCase(Locale.ROOT) + "/"));
+        return this;
+    }
+
+    /**
+     * Serves whole zones, signed or not: questions under them are answered from the zones with RRSIGs and
+     * NSEC proofs (see {@link ZoneAnswers}) instead of from {@link #add}; faults still apply.
+     */
+    public FakeDnsServer serve(SignedZone... served) {
+        zones.addAll(List.of(served));
         return this;
     }
 
@@ -334,8 +344,18 @@ public final class FakeDnsServer implements AutoCloseable {
             }
         }
         response.addRecord(question, Section.QUESTION);
-        answer(response, qname, qtype);
-        return Optional.of(response.toWire());
+        Optional<SignedZone> zone = ZoneAnswers.zoneFor(zones, qname, qtype);
+        if (zone.isPresent()) {
+            ZoneAnswers.answer(response, zones, zone.get(), qname, qtype);
+        } else {
+            answer(response, qname, qtype);
+        }
+        if (!overUdp) {
+            return Optional.of(response.toWire());
+        }
+        // RFC 6891 §6.2.5: never more than the client said it can take; dnsjava then sets TC.
+        int limit = query.getOPT() == null ? 512 : Math.max(512, query.getOPT().getPayloadSize());
+        return Optional.of(response.toWire(limit));
     }
 
     private void answer(Message response, Name qname, int qtype) {

@@ -24,14 +24,18 @@ done
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 NS=rampart-bench-$$
 W=$(mktemp -d /tmp/rampart-bench.XXXXXX)
+chmod 755 "$W"   # the sink writes as nobody
 PIDS=()
 in_ns() { ip netns exec "$NS" "$@"; }
 
 cleanup() {
   set +e
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
   [ -f "$W/pf/etc/main.cf" ] && in_ns postfix -c "$W/pf/etc" stop >/dev/null 2>&1
+  # Every process in the namespace was started by this script.
+  for p in $(ip netns pids "$NS" 2>/dev/null); do kill "$p" 2>/dev/null; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  for _ in $(seq 1 50); do [ -z "$(ip netns pids "$NS" 2>/dev/null)" ] && break; sleep 0.1; done
+  for p in $(ip netns pids "$NS" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
   ip netns del "$NS" 2>/dev/null
   rm -rf "/etc/netns/$NS"
   [ -n "${KEEP:-}" ] || rm -rf "$W"
@@ -126,6 +130,7 @@ admin:
   listen: "127.0.2.1:8025"
 dns:
   servers: ["127.0.0.1:53"]
+  dnssec: "off"   # the test zone is not signed
 log:
   level: warn
 YAML

@@ -30,6 +30,7 @@ in_ns() { ip netns exec "$NS" "$@"; }
 
 cleanup() {
   set +e
+  exec 2>/dev/null   # no job-control chatter while the servers are stopped
   [ -f "$W/pf/etc/main.cf" ] && in_ns postfix -c "$W/pf/etc" stop >/dev/null 2>&1
   # Every process in the namespace was started by this script.
   for p in $(ip netns pids "$NS" 2>/dev/null); do kill "$p" 2>/dev/null; done
@@ -146,19 +147,22 @@ kill "$RPID"; wait "$RPID" 2>/dev/null || true
 # --- Postfix (own instance, default durability: fsync before 250) ---
 P="$W/pf"
 mkdir -p "$P/etc" "$P/queue" "$P/data"
+chown postfix:postfix "$P/data"
 cat > "$P/etc/main.cf" <<CF
 compatibility_level = 3.6
 queue_directory = $P/queue
 data_directory = $P/data
 mail_owner = postfix
 setgid_group = postdrop
-inet_interfaces = 127.0.4.1
+# Postfix accepts only configured interface addresses here; the listener's own address is in master.cf.
+inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 myhostname = relay-postfix.bench.test
 mydestination =
 mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, reject
 smtp_tls_security_level = may
+maillog_file_prefixes = $W
 maillog_file = $P/maillog
 CF
 cat > "$P/etc/master.cf" <<'CF'

@@ -1,5 +1,6 @@
 package dev.rampart.server;
 
+import dev.rampart.policy.decide.PolicyMap;
 import dev.rampart.policy.dns.AddressPreference;
 import dev.rampart.policy.dns.DnsMxLookup;
 import dev.rampart.policy.dns.DnsjavaResolver;
@@ -12,9 +13,11 @@ import dev.rampart.queue.QueueState;
 import dev.rampart.queue.RecoveryReport;
 import dev.rampart.server.admin.AdminServer;
 import dev.rampart.server.admin.ReadinessCheck;
+import dev.rampart.server.config.ConfigLoader;
 import dev.rampart.server.config.HostPort;
 import dev.rampart.server.config.RampartConfig;
 import dev.rampart.server.delivery.DeliveryScheduler;
+import dev.rampart.server.delivery.DestinationPlanner;
 import dev.rampart.server.delivery.dsn.Rfc3464DsnWriter;
 import dev.rampart.server.smtp.SmtpServer;
 import io.micrometer.core.instrument.Gauge;
@@ -64,6 +67,7 @@ public final class RelayServer implements AutoCloseable {
     private final ExecutorService dnsExecutor;
     private final DnssecSelfCheck dnssecCheck;
     private final ScheduledExecutorService dnssecScheduler;
+    private final DestinationPlanner planner;
     private final DeliveryScheduler scheduler;
     private final SmtpServer smtp;
     private final AdminServer admin;
@@ -114,7 +118,8 @@ public final class RelayServer implements AutoCloseable {
         DnsMxLookup mx = new DnsMxLookup(resolver, ourNames(config), ourAddresses(config.smtp().listen()),
                 RandomGenerator.getDefault());
 
-        this.scheduler = new DeliveryScheduler(config, queue, mx, new Rfc3464DsnWriter(config.smtp().hostname()),
+        this.planner = new DestinationPlanner(mx, resolver::tlsa, policyMap(config.tls()));
+        this.scheduler = new DeliveryScheduler(config, queue, planner, new Rfc3464DsnWriter(config.smtp().hostname()),
                 metrics, clock);
         this.smtp = new SmtpServer(config.smtp(), queue, id -> scheduler.wake(), metrics, clock);
         this.admin = new AdminServer(config.admin().listen(), metrics, List.<ReadinessCheck>of(this::queueProblem, this::dnssecProblem),
@@ -222,6 +227,17 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /** The configured anchor file (already checked by the config loader) or the bundled root anchors. */
+    /** POL-10: the manual levels; the loader has already checked the file, so only I/O can fail here. */
+    private PolicyMap policyMap(RampartConfig.Tls tls) throws IOException {
+        Optional<Path> file = tls.policyMapPath();
+        if (file.isEmpty()) {
+            return PolicyMap.EMPTY;
+        }
+        PolicyMap map = ConfigLoader.loadPolicyMap(file.get());
+        log.atInfo().addKeyValue("file", file.get()).addKeyValue("entries", map.size()).log("TLS policy map loaded");
+        return map;
+    }
+
     private static TrustAnchors trustAnchors(RampartConfig.Dns dns) throws IOException {
         Optional<Path> file = dns.trustAnchorsPath();
         if (file.isEmpty()) {

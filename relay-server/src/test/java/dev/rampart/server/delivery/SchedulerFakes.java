@@ -1,5 +1,7 @@
 package dev.rampart.server.delivery;
 
+import dev.rampart.policy.dane.TlsaRecord;
+import dev.rampart.policy.dns.DnsResult;
 import dev.rampart.policy.dns.DnssecStatus;
 import dev.rampart.policy.dns.MxHost;
 import dev.rampart.policy.dns.MxLookup;
@@ -80,6 +82,19 @@ final class SchedulerFakes {
             lookups.incrementAndGet();
             return CompletableFuture.completedFuture(answers.getOrDefault(nextHop,
                     new MxResolution.Permanent(nextHop, "5.1.2", "NXDOMAIN")));
+        }
+    }
+
+    /** TLSA answers by owner name; a name without an answer fails like a SERVFAIL, never "no TLSA". */
+    static final class FakeTlsa implements TlsaLookup {
+        final Map<String, DnsResult<TlsaRecord>> answers = new ConcurrentHashMap<>();
+        final List<String> asked = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableFuture<DnsResult<TlsaRecord>> tlsa(String name) {
+            asked.add(name);
+            return CompletableFuture.completedFuture(answers.getOrDefault(name,
+                    new DnsResult.Failure<>(DnsResult.FailureKind.SERVFAIL, "no answer for " + name)));
         }
     }
 

@@ -129,7 +129,7 @@ final class NettySmtpSession implements DeliverySession {
         }
         if (dane.verdict().orElse(null) instanceof DaneVerdict.Matched matched
                 && tls instanceof ObservedTls.Negotiated n) {
-            return new ObservedTls.Negotiated(n.protocol(), n.cipher(), n.peerCertificate(), matched.mode().logName());
+            return n.authenticatedAs(matched.mode().logName());
         }
         connection.close();
         throw new SessionException(new SessionFailure.TlsRequired(

@@ -30,8 +30,9 @@ public sealed interface TlsPlan {
      *                       for "encrypt")
      * @param peerName       SNI and reference identifier (the MX host name or TLSA base domain)
      * @param verifyHostname run the JDK's HTTPS-style name check against {@code peerName} as well
-     * @param authentication what a successful handshake proves, for the delivery log: "pkix", "dane-ee",
-     *                       "dane-ta", or "unauthenticated"
+     * @param authentication what a successful handshake proves, for the delivery log: "pkix" or
+     *                       "unauthenticated"; "dane" when the trust manager is a {@link DaneTrustManager},
+     *                       whose verdict then names the mode ("dane-ee" or "dane-ta") after the handshake
      */
     record Required(X509TrustManager trustManager, String peerName, boolean verifyHostname, String authentication)
             implements TlsPlan {

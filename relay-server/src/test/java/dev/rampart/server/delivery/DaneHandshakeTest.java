@@ -72,6 +72,13 @@ class DaneHandshakeTest {
                 new TlsRptRecording.NotRecorded("test"));
     }
 
+    /** A host whose TLSA base is another name (an alias, DANE-03): SNI must carry the base (DANE-13). */
+    private static HostPlan.Connect danePlanWithBase(TlsaRecord record, String base) {
+        return new HostPlan.Connect(HOST, TlsRequirement.REQUIRED, new Authentication.Dane(List.of(record), List.of(base)),
+                base, base, List.of(record), "TLSv1.2", AppliedPolicy.DANE, "test plan",
+                new TlsRptRecording.NotRecorded("test"));
+    }
+
     private static QueuedMessage simple() {
         return message(envelope(params("sender@origin.example"), Instant.now(), recipients("a@dane.example")),
                 "x\r\n");
@@ -92,6 +99,17 @@ class DaneHandshakeTest {
                 .containsExactly("EHLO", "STARTTLS");
         assertThat(server.commands).filteredOn(c -> c.tls()).extracting(c -> FakeSmtpServer.verb(c.line()))
                 .contains("EHLO", "MAIL");
+    }
+
+    @Test
+    void sniIsTheTlsaBaseDomainAndTlsIsAtLeast12Dane13() throws Exception {
+        TlsPlan plan = TlsPlan.forHost(danePlanWithBase(new TlsaRecord(3, 1, 1, spkiSha256()), "base.dane.example"),
+                InstantSource.system());
+        SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
+        assertThat(result).isInstanceOf(SessionConnector.OpenResult.Opened.class);
+        ((SessionConnector.OpenResult.Opened) result).session().close();
+        assertThat(server.sniNames).containsExactly("base.dane.example");
+        assertThat(server.tlsProtocols).singleElement().isIn("TLSv1.2", "TLSv1.3");
     }
 
     @Test

@@ -32,7 +32,8 @@ import java.util.Optional;
  *            "probe":{"address","outcome":"ok|skipped|failed","detail","tls","protocol","cipher","dane",
  *                     "chain":[{"subject","issuer","spki_sha256"}]}}]}
  * </pre>
- * Statuses and keywords are lower case; absent facts are empty strings or empty lists, never null;
+ * Statuses and keywords are lower case; for a failed TLSA lookup {@code status} is the failure kind
+ * ({@code bogus}, {@code servfail}, {@code timeout}, {@code malformed}, {@code cname-loop}); absent facts are empty strings or empty lists, never null;
  * {@code probe} appears only when asked for. Pure and thread-safe.
  */
 public final class PolicyJson {
@@ -160,8 +161,8 @@ public final class PolicyJson {
                     }
                     case DnsResult.Failure<TlsaRecord> f -> {
                         t.put("answer", "failure");
-                        t.put("status", f.kind() == DnsResult.FailureKind.BOGUS ? "bogus" : "");
-                        t.put("reason", f.kind().name().toLowerCase(Locale.ROOT) + ": " + f.reason());
+                        t.put("status", f.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                        t.put("reason", f.reason());
                     }
                 }
             }

@@ -3,6 +3,7 @@ package dev.rampart.server.delivery;
 import dev.rampart.policy.decide.DomainPlan;
 import dev.rampart.policy.decide.HostPlan;
 import dev.rampart.policy.decide.HostResult;
+import dev.rampart.policy.decide.ManualPolicy;
 import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.queue.QueuedMessage;
 import dev.rampart.queue.RecipientStatus;
@@ -100,7 +101,7 @@ final class DomainDelivery {
             return planner.plan(domain).get(MX_LOOKUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             String reason = "DNS lookups failed: " + SmtpConnection.describe(e);
-            return new DestinationPlan(domain, dev.rampart.policy.decide.ManualPolicy.DANE,
+            return new DestinationPlan(domain, ManualPolicy.DANE,
                     new MxResolution.Temporary(domain, "4.4.3", reason),
                     new DomainPlan.Defer("4.4.3", reason, List.of()), List.of());
         }
@@ -204,6 +205,7 @@ final class DomainDelivery {
             if (!policyStopped) {
                 return classifier.exhausted(lastVerdict);
             }
+            // Qualified: this package has a Verdict of its own (the per-recipient one).
             return switch (dev.rampart.policy.decide.Verdict.of(hostResults)) {
                 case dev.rampart.policy.decide.Verdict.Defer d -> classifier.policyDeferred(d.status(), d.reason());
                 // Not reachable with a recipient still pending; defer rather than guess.

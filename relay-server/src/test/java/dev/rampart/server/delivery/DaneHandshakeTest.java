@@ -102,6 +102,33 @@ class DaneHandshakeTest {
     }
 
     @Test
+    void issuerMatching201AuthenticatesAsDaneTaDane11() throws Exception {
+        TestCertificates.IssuedCert issued = TestCertificates.issued(HOST, "Test Mail CA");
+        server.tls = issued.serverContext();
+        byte[] caDigest = MessageDigest.getInstance("SHA-256").digest(issued.ca().getEncoded());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(2, 0, 1, caDigest)), InstantSource.system());
+        SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
+        assertThat(result).isInstanceOf(SessionConnector.OpenResult.Opened.class);
+        try (DeliverySession session = ((SessionConnector.OpenResult.Opened) result).session()) {
+            assertThat(session.tls().logValue()).isEqualTo("dane-ta");
+        }
+    }
+
+    @Test
+    void daneTaLeafWithoutAReferenceNameFailsDane14() throws Exception {
+        TestCertificates.IssuedCert issued = TestCertificates.issued("elsewhere.example", "Test Mail CA");
+        server.tls = issued.serverContext();
+        byte[] caDigest = MessageDigest.getInstance("SHA-256").digest(issued.ca().getEncoded());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(2, 0, 1, caDigest)), InstantSource.system());
+        SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
+        SessionFailure failure = ((SessionConnector.OpenResult.Failed) result).failure();
+        assertThat(failure).isInstanceOf(SessionFailure.TlsRequired.class);
+        assertThat(new DeliveryClassifier().failure(failure).status()).isEqualTo("4.7.5");
+        server.awaitConnectionsEnded(1);
+        assertThat(server.verbs()).doesNotContain("MAIL");
+    }
+
+    @Test
     void sniIsTheTlsaBaseDomainAndTlsIsAtLeast12Dane13() throws Exception {
         TlsPlan plan = TlsPlan.forHost(danePlanWithBase(new TlsaRecord(3, 1, 1, spkiSha256()), "base.dane.example"),
                 InstantSource.system());

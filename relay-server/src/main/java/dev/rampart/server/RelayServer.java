@@ -1,20 +1,31 @@
 package dev.rampart.server;
 
+import dev.rampart.policy.decide.DomainPlan;
+import dev.rampart.policy.decide.ManualPolicy;
+import dev.rampart.policy.decide.PolicyMap;
 import dev.rampart.policy.dns.AddressPreference;
 import dev.rampart.policy.dns.DnsMxLookup;
 import dev.rampart.policy.dns.DnsjavaResolver;
 import dev.rampart.policy.dns.DnssecMode;
 import dev.rampart.policy.dns.DnssecSelfCheck;
+import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.policy.dns.ResolverSettings;
 import dev.rampart.policy.dns.TrustAnchors;
 import dev.rampart.queue.DiskQueue;
 import dev.rampart.queue.QueueState;
 import dev.rampart.queue.RecoveryReport;
 import dev.rampart.server.admin.AdminServer;
+import dev.rampart.server.admin.PolicyExplainer;
 import dev.rampart.server.admin.ReadinessCheck;
+import dev.rampart.server.config.ConfigLoader;
 import dev.rampart.server.config.HostPort;
 import dev.rampart.server.config.RampartConfig;
 import dev.rampart.server.delivery.DeliveryScheduler;
+import dev.rampart.server.delivery.DeliveryClient;
+import dev.rampart.server.delivery.DestinationPlan;
+import dev.rampart.server.delivery.DestinationPlanner;
+import dev.rampart.server.delivery.PolicyProbe;
+import dev.rampart.server.delivery.ProbeReport;
 import dev.rampart.server.delivery.dsn.Rfc3464DsnWriter;
 import dev.rampart.server.smtp.SmtpServer;
 import io.micrometer.core.instrument.Gauge;
@@ -34,6 +45,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -42,8 +54,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
 /**
@@ -64,6 +79,8 @@ public final class RelayServer implements AutoCloseable {
     private final ExecutorService dnsExecutor;
     private final DnssecSelfCheck dnssecCheck;
     private final ScheduledExecutorService dnssecScheduler;
+    private final DestinationPlanner planner;
+    private final DeliveryClient probeClient;
     private final DeliveryScheduler scheduler;
     private final SmtpServer smtp;
     private final AdminServer admin;
@@ -114,11 +131,13 @@ public final class RelayServer implements AutoCloseable {
         DnsMxLookup mx = new DnsMxLookup(resolver, ourNames(config), ourAddresses(config.smtp().listen()),
                 RandomGenerator.getDefault());
 
-        this.scheduler = new DeliveryScheduler(config, queue, mx, new Rfc3464DsnWriter(config.smtp().hostname()),
+        this.planner = new DestinationPlanner(mx, resolver::tlsa, policyMap(config.tls()));
+        this.scheduler = new DeliveryScheduler(config, queue, planner, new Rfc3464DsnWriter(config.smtp().hostname()),
                 metrics, clock);
         this.smtp = new SmtpServer(config.smtp(), queue, id -> scheduler.wake(), metrics, clock);
+        this.probeClient = new DeliveryClient(config.delivery());
         this.admin = new AdminServer(config.admin().listen(), metrics, List.<ReadinessCheck>of(this::queueProblem, this::dnssecProblem),
-                queue, scheduler::wake);
+                queue, scheduler::wake, new Explainer(planner, new PolicyProbe(probeClient, clock)));
     }
 
     /** Starts delivery, then binds the SMTP and admin listeners; on failure everything started is stopped. */
@@ -175,6 +194,7 @@ public final class RelayServer implements AutoCloseable {
         closeQuietly("smtp listener", smtp);
         closeQuietly("delivery scheduler", scheduler);
         closeQuietly("admin listener", admin);
+        closeQuietly("probe client", probeClient);
         closeQuietly("queue", queue);
         dnssecScheduler.shutdownNow();
         dnsExecutor.shutdownNow();
@@ -222,6 +242,40 @@ public final class RelayServer implements AutoCloseable {
     }
 
     /** The configured anchor file (already checked by the config loader) or the bundled root anchors. */
+    /** {@code rampart policy explain}: the delivery planner itself, and probes with the delivery client's TLS setup. */
+    private record Explainer(DestinationPlanner planner, PolicyProbe probe) implements PolicyExplainer {
+        private static final Duration PLAN_LIMIT = Duration.ofMinutes(2);
+
+        @Override
+        public DestinationPlan plan(String nextHop) throws InterruptedException {
+            try {
+                return planner.plan(nextHop).get(PLAN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // plan() never completes exceptionally; a timeout is the only way here.
+                String reason = "DNS lookups for " + nextHop + " did not finish within " + PLAN_LIMIT.toSeconds() + "s";
+                return new DestinationPlan(nextHop, ManualPolicy.DANE,
+                        new MxResolution.Temporary(nextHop, "4.4.3", reason),
+                        new DomainPlan.Defer("4.4.3", reason, List.of()), List.of());
+            }
+        }
+
+        @Override
+        public List<ProbeReport> probe(DestinationPlan plan) {
+            return probe.probe(plan);
+        }
+    }
+
+    /** POL-10: the manual levels; the loader has already checked the file, so only I/O can fail here. */
+    private PolicyMap policyMap(RampartConfig.Tls tls) throws IOException {
+        Optional<Path> file = tls.policyMapPath();
+        if (file.isEmpty()) {
+            return PolicyMap.EMPTY;
+        }
+        PolicyMap map = ConfigLoader.loadPolicyMap(file.get());
+        log.atInfo().addKeyValue("file", file.get()).addKeyValue("entries", map.size()).log("TLS policy map loaded");
+        return map;
+    }
+
     private static TrustAnchors trustAnchors(RampartConfig.Dns dns) throws IOException {
         Optional<Path> file = dns.trustAnchorsPath();
         if (file.isEmpty()) {

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.rampart.policy.decide.AddressLiterals;
+import dev.rampart.policy.dns.DomainNames;
 import dev.rampart.queue.MessageQueue;
 import dev.rampart.queue.QueueEntry;
 import dev.rampart.queue.QueueId;
 import dev.rampart.server.config.HostPort;
+import dev.rampart.server.delivery.DestinationPlan;
+import dev.rampart.server.delivery.ProbeReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -17,9 +21,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,8 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The admin HTTP listener: {@code /healthz}, {@code /readyz}, {@code /metrics} (Prometheus text or
- * OpenMetrics, negotiated from {@code Accept}) and the queue API that {@code rampart queue} talks to, the
- * way postqueue talks to Postfix. It has no authentication, so it binds loopback unless told otherwise.
+ * OpenMetrics, negotiated from {@code Accept}), the queue API that {@code rampart queue} talks to, the
+ * way postqueue talks to Postfix, and {@code /api/policy/explain} for {@code rampart policy explain}. It has no authentication, so it binds loopback unless told otherwise.
  *
  * <p>Requests run on a small pool of worker threads, never on the HTTP dispatcher, because queue calls
  * block on disk. Queue ids are validated before the queue sees them (400); an unknown id is 404; a queue
@@ -40,6 +47,7 @@ public final class AdminServer implements AutoCloseable {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     private static final String QUEUE = "/api/queue";
+    private static final String EXPLAIN = "/api/policy/explain";
     private static final int WORKERS = 4;
 
     private final HostPort listen;
@@ -47,6 +55,7 @@ public final class AdminServer implements AutoCloseable {
     private final List<ReadinessCheck> readiness;
     private final MessageQueue queue;
     private final Runnable wakeScheduler;
+    private final PolicyExplainer explainer;
     private HttpServer server;
     private ExecutorService workers;
 
@@ -56,14 +65,16 @@ public final class AdminServer implements AutoCloseable {
      * @param readiness     all must pass for /readyz to answer 200
      * @param queue         the message queue the API reads and changes
      * @param wakeScheduler run after flush and release so due mail goes out now, not at the next tick
+     * @param explainer     answers {@code GET /api/policy/explain?domain=D[&probe=1]}
      */
     public AdminServer(HostPort listen, PrometheusMeterRegistry metrics, List<ReadinessCheck> readiness,
-                       MessageQueue queue, Runnable wakeScheduler) {
+                       MessageQueue queue, Runnable wakeScheduler, PolicyExplainer explainer) {
         this.listen = listen;
         this.metrics = metrics;
         this.readiness = List.copyOf(readiness);
         this.queue = queue;
         this.wakeScheduler = wakeScheduler;
+        this.explainer = explainer;
     }
 
     /** Binds and starts serving. Throws when the address cannot be bound. */
@@ -155,7 +166,8 @@ public final class AdminServer implements AutoCloseable {
         try (exchange) {
             try {
                 route = routeName(path);
-                reply = route(method, path, exchange.getRequestHeaders().getFirst("Accept"));
+                reply = path.equals(EXPLAIN) ? explain(method, exchange.getRequestURI().getRawQuery())
+                        : route(method, path, exchange.getRequestHeaders().getFirst("Accept"));
             } catch (IOException e) {
                 log.atWarn().addKeyValue("method", method).addKeyValue("path", path).addKeyValue("error", e.toString())
                         .log("admin request failed");
@@ -186,7 +198,7 @@ public final class AdminServer implements AutoCloseable {
 
     /** A bounded label for the metrics: the route template, never the id itself. */
     private static String routeName(String path) {
-        if (path.equals(QUEUE) || path.equals(QUEUE + "/flush") || path.equals("/healthz")
+        if (path.equals(QUEUE) || path.equals(QUEUE + "/flush") || path.equals(EXPLAIN) || path.equals("/healthz")
                 || path.equals("/readyz") || path.equals("/metrics")) {
             return path;
         }
@@ -226,6 +238,59 @@ public final class AdminServer implements AutoCloseable {
                 return Reply.error(404, "no such resource: " + path);
             }
         }
+    }
+
+    /**
+     * {@code GET /api/policy/explain?domain=D[&probe=1]}: the plan delivery would follow for D, with a live
+     * probe of its hosts when asked. A name that is not a domain or address literal is 400; a plan that
+     * defers or fails is still an answer (200) that says so.
+     */
+    private Reply explain(String method, String rawQuery) {
+        if (!isRead(method)) {
+            return Reply.methodNotAllowed("GET");
+        }
+        Map<String, String> query;
+        try {
+            query = query(rawQuery);
+        } catch (IllegalArgumentException e) {
+            return Reply.error(400, "malformed query string: " + e.getMessage());
+        }
+        String domain = query.getOrDefault("domain", "");
+        if (domain.isEmpty()) {
+            return Reply.error(400, "missing query parameter: domain");
+        }
+        Optional<String> nextHop = AddressLiterals.isLiteralSyntax(domain)
+                ? AddressLiterals.parseLiteral(domain).map(a -> domain)
+                : DomainNames.normalize(domain);
+        if (nextHop.isEmpty()) {
+            return Reply.error(400, "not a domain name or address literal: '" + domain + "'");
+        }
+        boolean probe = switch (query.getOrDefault("probe", "0")) {
+            case "1", "true", "yes" -> true;
+            default -> false;
+        };
+        try {
+            DestinationPlan plan = explainer.plan(nextHop.get());
+            Optional<List<ProbeReport>> probes = probe ? Optional.of(explainer.probe(plan)) : Optional.empty();
+            return Reply.json(200, PolicyJson.explain(plan, probes));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Reply.error(503, "interrupted while planning delivery to " + nextHop.get());
+        }
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> params = new HashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return params;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.putIfAbsent(key, value);
+        }
+        return params;
     }
 
     private static boolean isRead(String method) {

@@ -28,6 +28,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new RampartCommand());
         cli.addSubcommand("serve", new ServeCommand(context));
         cli.addSubcommand("queue", new QueueCommand(context));
+        cli.addSubcommand("policy", new PolicyCommand(context));
         cli.addSubcommand("config", new ConfigCommand(context));
         cli.addSubcommand("version", new VersionCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -62,7 +63,7 @@ public final class Main {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "missing command: serve, queue, config or version");
+            throw new CommandLine.ParameterException(spec.commandLine(), "missing command: serve, queue, policy, config or version");
         }
     }
 }

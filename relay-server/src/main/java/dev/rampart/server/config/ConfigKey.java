@@ -133,6 +133,9 @@ public final class ConfigKey<T> {
             new DurationValue(ONE_SECOND), "10m", c -> c.dns().selfCheckInterval());
     public static final ConfigKey<Path> TLS_TRUST_STORE = key("tls.trust-store",
             new PathValue(true), null, c -> c.tls().trustStore());
+    /** POL-10, DANE-16: manual per-destination levels; the file's lines are checked by the loader. */
+    public static final ConfigKey<Path> TLS_POLICY_MAP = key("tls.policy-map",
+            new PathValue(true), null, c -> c.tls().policyMap());
     public static final ConfigKey<RampartConfig.LogFormat> LOG_FORMAT = key("log.format",
             new EnumValue<>(RampartConfig.LogFormat.class), "text", c -> c.log().format());
     public static final ConfigKey<String> LOG_LEVEL = key("log.level",
@@ -149,7 +152,7 @@ public final class ConfigKey<T> {
             DELIVERY_MAIL_TIMEOUT, DELIVERY_RCPT_TIMEOUT, DELIVERY_DATA_INIT_TIMEOUT, DELIVERY_DATA_BLOCK_TIMEOUT,
             DELIVERY_DATA_DONE_TIMEOUT, DELIVERY_CONNECTION_REUSE_IDLE, DELIVERY_ADDRESS_PREFERENCE,
             ADMIN_LISTEN, DNS_SERVERS, DNS_TIMEOUT, DNS_DNSSEC, DNS_TRUST_ANCHORS, DNS_SELF_CHECK_SECURE_NAME,
-            DNS_SELF_CHECK_BOGUS_NAME, DNS_SELF_CHECK_INTERVAL, TLS_TRUST_STORE, LOG_FORMAT, LOG_LEVEL);
+            DNS_SELF_CHECK_BOGUS_NAME, DNS_SELF_CHECK_INTERVAL, TLS_TRUST_STORE, TLS_POLICY_MAP, LOG_FORMAT, LOG_LEVEL);
 
     private static final Map<String, ConfigKey<?>> BY_PATH = index(ALL, ConfigKey::path);
     private static final Map<String, ConfigKey<?>> BY_ENV = index(ALL, ConfigKey::environmentVariable);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.rampart.policy.decide.PolicyMap;
+import dev.rampart.policy.decide.PolicyMapException;
 import dev.rampart.policy.dns.DnsjavaResolver;
 import dev.rampart.policy.dns.DomainNames;
 import dev.rampart.policy.dns.TrustAnchors;
@@ -346,10 +348,35 @@ public final class ConfigLoader {
                     v.origin(ConfigKey.SMTP_TLS_KEY));
         }
         checkDnssec(v);
+        checkPolicyMap(v);
         if (v.get(ConfigKey.QUEUE_BOUNCE_MAX_AGE).compareTo(v.get(ConfigKey.QUEUE_MAX_AGE)) > 0) {
             throw new ConfigException(ConfigKey.QUEUE_BOUNCE_MAX_AGE.path(), "must not be longer than queue.max-age ("
                     + DurationText.format(v.get(ConfigKey.QUEUE_MAX_AGE)) + ")", v.origin(ConfigKey.QUEUE_BOUNCE_MAX_AGE));
         }
+    }
+
+    /** POL-10: a policy map must parse; the error names the key, the file and the line. */
+    private static void checkPolicyMap(Values v) throws ConfigException {
+        Path map = v.get(ConfigKey.TLS_POLICY_MAP);
+        if (map != null) {
+            try {
+                loadPolicyMap(map);
+            } catch (IOException e) {
+                throw new ConfigException(ConfigKey.TLS_POLICY_MAP.path(), "cannot read " + map + " (" + describe(e) + ")",
+                        v.origin(ConfigKey.TLS_POLICY_MAP));
+            } catch (PolicyMapException e) {
+                throw new ConfigException(ConfigKey.TLS_POLICY_MAP.path(), e.getMessage(), v.origin(ConfigKey.TLS_POLICY_MAP));
+            }
+        }
+    }
+
+    /**
+     * Reads and parses a policy map file (UTF-8).
+     *
+     * @throws PolicyMapException naming the file and line of the first bad entry
+     */
+    public static PolicyMap loadPolicyMap(Path file) throws IOException {
+        return PolicyMap.parse(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8));
     }
 
     /** DNS-01: trust-ad only over loopback; a trust anchor file must parse (its errors name file and line). */
@@ -416,7 +443,7 @@ public final class ConfigLoader {
                         v.get(ConfigKey.DNS_DNSSEC), v.get(ConfigKey.DNS_TRUST_ANCHORS),
                         v.get(ConfigKey.DNS_SELF_CHECK_SECURE_NAME), v.get(ConfigKey.DNS_SELF_CHECK_BOGUS_NAME),
                         v.get(ConfigKey.DNS_SELF_CHECK_INTERVAL)),
-                new RampartConfig.Tls(v.get(ConfigKey.TLS_TRUST_STORE)),
+                new RampartConfig.Tls(v.get(ConfigKey.TLS_TRUST_STORE), v.get(ConfigKey.TLS_POLICY_MAP)),
                 new RampartConfig.Log(v.get(ConfigKey.LOG_FORMAT), v.get(ConfigKey.LOG_LEVEL)));
     }
 

@@ -98,8 +98,18 @@ public record RampartConfig(Smtp smtp, Queue queue, Delivery delivery, Admin adm
     /** Where DNSSEC statuses come from (DNS-01): validate in process, trust a loopback resolver's AD bit, or off. */
     public enum Dnssec { VALIDATE, TRUST_AD, OFF }
 
-    /** Outbound TLS. */
-    public record Tls(Path trustStore) {
+    /** Outbound TLS. {@code policyMap} may be null (no manual levels: every destination gets {@code dane}). */
+    public record Tls(Path trustStore, Path policyMap) {
+        /** Without a policy map. */
+        public Tls(Path trustStore) {
+            this(trustStore, null);
+        }
+
+        /** The manual per-destination TLS levels (POL-10), one {@code <domain> <level>} a line. */
+        public Optional<Path> policyMapPath() {
+            return Optional.ofNullable(policyMap);
+        }
+
         /** Extra PEM CA bundle added to the JDK roots wherever a certificate is PKIX-verified. */
         public Optional<Path> trustStorePath() {
             return Optional.ofNullable(trustStore);

@@ -1,5 +1,6 @@
 package dev.rampart.server.delivery;
 
+import dev.rampart.policy.decide.DomainPlan;
 import dev.rampart.policy.dns.MxResolution;
 import java.util.Optional;
 
@@ -61,7 +62,7 @@ public final class DeliveryClassifier {
             case SessionFailure.TlsHandshakeFailed h ->
                     new Verdict(Disposition.TRY_NEXT_HOST, "4.7.5", "TLS handshake failed: " + h.reason());
             case SessionFailure.TlsRequired r ->
-                    new Verdict(Disposition.TRY_NEXT_HOST, "4.7.5", "TLS required but " + r.reason());
+                    new Verdict(Disposition.TRY_NEXT_HOST, "4.7.5", r.reason());
             case SessionFailure.MissingExtension m -> new Verdict(
                     m.tryOtherHosts() ? Disposition.TRY_NEXT_HOST : Disposition.BOUNCE, m.status(),
                     "the message needs " + m.extension() + " and the server does not offer it");
@@ -80,6 +81,23 @@ public final class DeliveryClassifier {
             case MxResolution.Temporary t -> Optional.of(new Verdict(Disposition.DEFER,
                     validStatus(t.status(), '4', "4.4.3"), t.reason()));
         };
+    }
+
+    /** The verdict for every recipient of a domain the plan fails (bounce) or defers before any host. */
+    public Verdict domainFailed(DomainPlan.Fail fail) {
+        return new Verdict(Disposition.BOUNCE, validStatus(fail.status(), '5', "5.1.2"), fail.reason());
+    }
+
+    public Verdict domainDeferred(DomainPlan.Defer defer) {
+        return new Verdict(Disposition.DEFER, validStatus(defer.status(), '4', "4.4.3"), defer.reason());
+    }
+
+    /**
+     * Recipients no host took while a TLS policy stopped at least one host: always a deferral (DANE-07,
+     * QUE-15), with the status the per-host results give (4.7.5 when only policy stood in the way).
+     */
+    public Verdict policyDeferred(String status, String reason) {
+        return new Verdict(Disposition.DEFER, validStatus(asTransient(status), '4', "4.7.5"), reason);
     }
 
     /** When every host was tried: the last TRY_NEXT_HOST verdict's status class decides (QUE-09). */
@@ -113,7 +131,7 @@ public final class DeliveryClassifier {
         return reply.enhancedStatus().orElse(reply.kind() + ".0.0");
     }
 
-    private static String asTransient(String status) {
+    static String asTransient(String status) {
         return "4" + status.substring(1);
     }
 

@@ -12,8 +12,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One line per recipient per attempt on logger {@code rampart.delivery}, in a fixed key order that
  * operators and tests grep:
- * <pre>queue_id=.. rcpt=.. status=sent|deferred|bounced relay=host[ip]:port|none tls=.. policy=none
- * delay=12.3s attempts=n dsn=x.y.z reply="..."</pre>
+ * <pre>queue_id=.. rcpt=.. status=sent|deferred|bounced relay=host[ip]:port|host|none
+ * tls=none|unauthenticated|dane-ee|dane-ta policy=none|dane|dane-only delay=12.3s attempts=n dsn=x.y.z
+ * reply="..."</pre>
+ * A host that a TLS policy stopped (skipped without a connection, or a required-TLS session that failed)
+ * gets its own line without {@code rcpt=}, so each MX host's precise reason is kept even when a later
+ * host takes the message:
+ * <pre>queue_id=.. domain=.. status=deferred relay=.. tls=.. policy=dane dsn=4.7.5 reply="TLSA lookup bogus: .."</pre>
  * The same fields go out as slf4j key/value pairs for the JSON layout. Also counts attempts
  * ({@code rampart_delivery_attempts_total{status,tls}}) and times domain attempts
  * ({@code rampart_delivery_duration_seconds}); labels are bounded, never a domain or an address.
@@ -40,8 +45,9 @@ public final class DeliveryLog {
         String tls = attempt.tls().logValue();
         String delayText = String.format(Locale.ROOT, "%.1fs", Math.max(0, delay.toMillis()) / 1000.0);
         String reply = quoted(attempt.verdict().diagnostic());
+        String policy = attempt.policy();
         String line = "queue_id=" + id + " rcpt=" + rcpt + " status=" + status + " relay=" + relay + " tls=" + tls
-                + " policy=none delay=" + delayText + " attempts=" + attempts + " dsn=" + attempt.verdict().status()
+                + " policy=" + policy + " delay=" + delayText + " attempts=" + attempts + " dsn=" + attempt.verdict().status()
                 + " reply=" + reply;
         LOG.atInfo()
                 .addKeyValue("queue_id", id.value())
@@ -49,7 +55,7 @@ public final class DeliveryLog {
                 .addKeyValue("status", status)
                 .addKeyValue("relay", relay)
                 .addKeyValue("tls", tls)
-                .addKeyValue("policy", "none")
+                .addKeyValue("policy", policy)
                 .addKeyValue("delay", delayText)
                 .addKeyValue("attempts", attempts)
                 .addKeyValue("dsn", attempt.verdict().status())
@@ -61,6 +67,23 @@ public final class DeliveryLog {
                 .tag("tls", tls)
                 .register(metrics)
                 .increment();
+    }
+
+    /** Logs one MX host that a TLS policy stopped: skipped by its plan, or a required-TLS session that failed. */
+    public void hostFailed(QueueId id, String domain, RelayInfo relay, ObservedTls tls, String policy, String dsn,
+                           String reason) {
+        String line = "queue_id=" + id + " domain=" + domain + " status=deferred relay=" + relay.logValue()
+                + " tls=" + tls.logValue() + " policy=" + policy + " dsn=" + dsn + " reply=" + quoted(reason);
+        LOG.atInfo()
+                .addKeyValue("queue_id", id.value())
+                .addKeyValue("domain", domain)
+                .addKeyValue("status", "deferred")
+                .addKeyValue("relay", relay.logValue())
+                .addKeyValue("tls", tls.logValue())
+                .addKeyValue("policy", policy)
+                .addKeyValue("dsn", dsn)
+                .addKeyValue("reply", reason)
+                .log(line);
     }
 
     /** Records how long one attempt to one destination took. */

@@ -1,6 +1,5 @@
 package dev.rampart.server.delivery;
 
-import dev.rampart.policy.dns.MxLookup;
 import dev.rampart.queue.MessageQueue;
 import dev.rampart.queue.QueueId;
 import dev.rampart.server.config.RampartConfig;
@@ -65,18 +64,18 @@ public final class DeliveryScheduler implements AutoCloseable {
     private Thread loop;
 
     /** Delivers with the Netty {@link DeliveryClient}, which this scheduler owns and closes. */
-    public DeliveryScheduler(RampartConfig config, MessageQueue queue, MxLookup mx, DsnWriter dsn,
+    public DeliveryScheduler(RampartConfig config, MessageQueue queue, DestinationPlanner planner, DsnWriter dsn,
                              MeterRegistry metrics, InstantSource clock) {
-        this(config, queue, mx, dsn, metrics, clock, new DeliveryClient(config.delivery()), true);
+        this(config, queue, planner, dsn, metrics, clock, new DeliveryClient(config.delivery()), true);
     }
 
     /** Delivers through {@code connector}, which the caller owns. */
-    public DeliveryScheduler(RampartConfig config, MessageQueue queue, MxLookup mx, DsnWriter dsn,
+    public DeliveryScheduler(RampartConfig config, MessageQueue queue, DestinationPlanner planner, DsnWriter dsn,
                              MeterRegistry metrics, InstantSource clock, SessionConnector connector) {
-        this(config, queue, mx, dsn, metrics, clock, connector, false);
+        this(config, queue, planner, dsn, metrics, clock, connector, false);
     }
 
-    private DeliveryScheduler(RampartConfig config, MessageQueue queue, MxLookup mx, DsnWriter dsn,
+    private DeliveryScheduler(RampartConfig config, MessageQueue queue, DestinationPlanner planner, DsnWriter dsn,
                               MeterRegistry metrics, InstantSource clock, SessionConnector connector,
                               boolean ownsConnector) {
         this.queue = queue;
@@ -88,10 +87,11 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.pool = new SessionPool(delivery.connectionReuseIdle(), clock);
         this.tracker = new DestinationTracker(delivery.maxPerDestination(), clock,
                 failures -> config.queue().retryDelay(failures), classifier);
-        DomainDelivery domains = new DomainDelivery(delivery, mx, connector, pool, tracker,
-                new Semaphore(Math.max(1, delivery.maxConnections())), classifier);
+        DeliveryLog log = new DeliveryLog(metrics);
+        DomainDelivery domains = new DomainDelivery(delivery, planner, connector, pool, tracker,
+                new Semaphore(Math.max(1, delivery.maxConnections())), classifier, log, clock);
         this.messages = new MessageDelivery(config.queue(), queue, domains, new NoticeQueue(queue, dsn),
-                new DeliveryLog(metrics), classifier, clock, executor);
+                log, classifier, clock, executor);
         this.maxInFlight = Math.max(100, delivery.maxConnections() * 10);
         Gauge.builder("rampart.delivery.in.flight", inFlight, AtomicInteger::get)
                 .description("Messages being delivered now").register(metrics);

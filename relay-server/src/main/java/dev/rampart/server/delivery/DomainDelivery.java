@@ -1,7 +1,9 @@
 package dev.rampart.server.delivery;
 
-import dev.rampart.policy.dns.MxHost;
-import dev.rampart.policy.dns.MxLookup;
+import dev.rampart.policy.decide.DomainPlan;
+import dev.rampart.policy.decide.HostPlan;
+import dev.rampart.policy.decide.HostResult;
+import dev.rampart.policy.decide.ManualPolicy;
 import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.queue.QueuedMessage;
 import dev.rampart.queue.RecipientStatus;
@@ -10,12 +12,12 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +25,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One delivery attempt of some recipients of one message to one next-hop domain (design.md steps
- * 4-5): admission by the {@link DestinationTracker}, MX resolution, then MX hosts and their addresses in
- * order until every recipient has a final verdict for this attempt (QUE-09). Recipients share one
- * transaction per session (QUE-05); sessions are reused through the {@link SessionPool}. Blocking;
- * runs on a virtual thread. Thread-safe (no per-attempt state in fields).
+ * 4-5): admission by the {@link DestinationTracker}, the {@link DestinationPlan} (MX resolution, TLSA,
+ * decisions), then MX hosts in order: a host the plan skips gets no connection (DANE-05, DANE-16), a host
+ * to connect to gets a {@link TlsPlan} built from its plan, its addresses tried in order, until every
+ * recipient has a final verdict for this attempt (QUE-09). Recipients share one transaction per session
+ * (QUE-05); sessions are reused through the {@link SessionPool} only under the same TLS plan.
+ *
+ * <p>When a TLS policy stopped any host (a skip, or a required-TLS session that failed), recipients left
+ * over are deferred with the status {@link dev.rampart.policy.decide.Verdict#of} gives (4.7.5 when policy
+ * alone stood in the way, DANE-07), never bounced. Such a failure is not a network failure: the
+ * destination is not marked dead for it (QUE-04). Blocking; runs on a virtual thread. Thread-safe (no
+ * per-attempt state in fields).
  */
 final class DomainDelivery {
     /** At most this many sessions per attempt, across all MX hosts and addresses (Postfix: smtp_mx_address_limit). */
@@ -39,22 +48,27 @@ final class DomainDelivery {
     static final int RECIPIENTS_PER_TRANSACTION = 50;
 
     private final RampartConfig.Delivery config;
-    private final MxLookup mx;
+    private final DestinationPlanner planner;
     private final SessionConnector connector;
     private final SessionPool pool;
     private final DestinationTracker tracker;
     private final Semaphore connections;
     private final DeliveryClassifier classifier;
+    private final DeliveryLog log;
+    private final InstantSource clock;
 
-    DomainDelivery(RampartConfig.Delivery config, MxLookup mx, SessionConnector connector, SessionPool pool,
-                   DestinationTracker tracker, Semaphore connections, DeliveryClassifier classifier) {
+    DomainDelivery(RampartConfig.Delivery config, DestinationPlanner planner, SessionConnector connector,
+                   SessionPool pool, DestinationTracker tracker, Semaphore connections, DeliveryClassifier classifier,
+                   DeliveryLog log, InstantSource clock) {
         this.config = config;
-        this.mx = mx;
+        this.planner = planner;
         this.connector = connector;
         this.pool = pool;
         this.tracker = tracker;
         this.connections = connections;
         this.classifier = classifier;
+        this.log = log;
+        this.clock = clock;
     }
 
     /** Returns one attempt per recipient, in the given order. */
@@ -62,7 +76,7 @@ final class DomainDelivery {
             throws InterruptedException {
         DestinationTracker.Admission admission = tracker.admit(domain);
         return switch (admission) {
-            case DestinationTracker.Admission.Refused refused -> all(recipients, refused.verdict());
+            case DestinationTracker.Admission.Refused refused -> all(recipients, refused.verdict(), "none");
             case DestinationTracker.Admission.Granted granted -> {
                 DestinationTracker.Finding finding = new DestinationTracker.Finding.Nothing();
                 try {
@@ -77,16 +91,19 @@ final class DomainDelivery {
         };
     }
 
-    private static List<RecipientAttempt> all(List<RecipientStatus> recipients, Verdict verdict) {
+    private static List<RecipientAttempt> all(List<RecipientStatus> recipients, Verdict verdict, String policy) {
         return recipients.stream()
-                .map(r -> new RecipientAttempt(r, verdict, RelayInfo.none(), ObservedTls.none(), false)).toList();
+                .map(r -> new RecipientAttempt(r, verdict, RelayInfo.none(), ObservedTls.none(), false, policy)).toList();
     }
 
-    private MxResolution resolve(String domain) throws InterruptedException {
+    private DestinationPlan plan(String domain) throws InterruptedException {
         try {
-            return mx.resolve(domain).get(MX_LOOKUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            return planner.plan(domain).get(MX_LOOKUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            return new MxResolution.Temporary(domain, "4.4.3", "MX lookup failed: " + SmtpConnection.describe(e));
+            String reason = "DNS lookups failed: " + SmtpConnection.describe(e);
+            return new DestinationPlan(domain, ManualPolicy.DANE,
+                    new MxResolution.Temporary(domain, "4.4.3", reason),
+                    new DomainPlan.Defer("4.4.3", reason, List.of()), List.of());
         }
     }
 
@@ -108,8 +125,10 @@ final class DomainDelivery {
         private final List<RecipientStatus> recipients;
         private List<RecipientStatus> pending;
         private final Map<RecipientStatus, Verdict> last = new LinkedHashMap<>();
+        private final List<HostResult> hostResults = new ArrayList<>();
         private RelayInfo lastRelay = RelayInfo.none();
         private ObservedTls lastTls = ObservedTls.none();
+        private String lastPolicy = "none";
         private boolean reached;
         private boolean tried;
         private Verdict lastFailure;
@@ -122,31 +141,76 @@ final class DomainDelivery {
         }
 
         List<RecipientAttempt> run() throws InterruptedException {
-            MxResolution resolution = resolve(domain);
-            Optional<Verdict> unresolvable = classifier.resolution(resolution);
-            if (unresolvable.isPresent()) {
-                return all(recipients, unresolvable.get());
+            DestinationPlan plan = plan(domain);
+            switch (plan.domainPlan()) {
+                case DomainPlan.Fail f -> {
+                    return all(recipients, classifier.domainFailed(f), "none");
+                }
+                case DomainPlan.Defer d -> {
+                    String policy = d.skippedHosts().isEmpty() ? "none" : plan.policyLabel(d.skippedHosts().getFirst());
+                    d.skippedHosts().forEach(skip -> logHost(new RelayInfo.Host(skip.hostName()), ObservedTls.none(),
+                            plan.policyLabel(skip), skip.status(), skip.reason()));
+                    return all(recipients, classifier.domainDeferred(d), policy);
+                }
+                case DomainPlan.TryHosts t -> tryHosts(plan);
             }
-            List<MxHost> hosts = ((MxResolution.Hosts) resolution).hosts();
+            for (RecipientStatus r : pending) {
+                done.put(r, new RecipientAttempt(r, leftOver(last.get(r)), lastRelay, lastTls, false, lastPolicy));
+            }
+            return recipients.stream().map(done::get).toList();
+        }
+
+        private void tryHosts(DestinationPlan plan) throws InterruptedException {
             int sessions = 0;
             hosts:
-            for (MxHost host : hosts) {
-                for (InetAddress address : ordered(host.addresses(), config.addressPreference())) {
-                    if (pending.isEmpty() || sessions >= MAX_SESSIONS_PER_ATTEMPT) {
-                        break hosts;
+            for (DestinationPlan.PlannedHost planned : plan.hosts()) {
+                if (pending.isEmpty()) {
+                    break;
+                }
+                switch (planned.plan()) {
+                    case HostPlan.Skip skip -> skipped(plan, skip);
+                    case HostPlan.Connect connect -> {
+                        HostResult result = null;
+                        for (InetAddress address : ordered(planned.host().addresses(), config.addressPreference())) {
+                            if (pending.isEmpty() || sessions >= MAX_SESSIONS_PER_ATTEMPT) {
+                                if (result != null) {
+                                    hostResults.add(result);
+                                }
+                                break hosts;
+                            }
+                            sessions++;
+                            result = tryAddress(plan, connect, address);
+                        }
+                        if (result != null) {
+                            hostResults.add(result);
+                        }
                     }
-                    sessions++;
-                    tryHost(host.name(), address);
                 }
             }
-            if (!tried) {
+            if (!tried && hostResults.isEmpty()) {
                 Verdict none = new Verdict(Disposition.TRY_NEXT_HOST, "4.4.4", "no usable MX host for " + domain);
                 pending.forEach(r -> last.put(r, none));
             }
-            for (RecipientStatus r : pending) {
-                done.put(r, new RecipientAttempt(r, classifier.exhausted(last.get(r)), lastRelay, lastTls, false));
+        }
+
+        /**
+         * The verdict for a recipient no host took. If a TLS policy stopped any host, defer with the
+         * status and the per-host reasons of {@link dev.rampart.policy.decide.Verdict#of} (DANE-07: 4.7.5
+         * when only policy stood in the way); a later retry may well succeed, and expiry is the queue's
+         * business. Otherwise the last host's verdict decides as before (QUE-09).
+         */
+        private Verdict leftOver(Verdict lastVerdict) {
+            boolean policyStopped = hostResults.stream()
+                    .anyMatch(r -> r instanceof HostResult.Skipped || r instanceof HostResult.PolicyFailed);
+            if (!policyStopped) {
+                return classifier.exhausted(lastVerdict);
             }
-            return recipients.stream().map(done::get).toList();
+            // Qualified: this package has a Verdict of its own (the per-recipient one).
+            return switch (dev.rampart.policy.decide.Verdict.of(hostResults)) {
+                case dev.rampart.policy.decide.Verdict.Defer d -> classifier.policyDeferred(d.status(), d.reason());
+                // Not reachable with a recipient still pending; defer rather than guess.
+                case dev.rampart.policy.decide.Verdict.DeliveredVia v -> classifier.exhausted(lastVerdict);
+            };
         }
 
         DestinationTracker.Finding finding() {
@@ -157,41 +221,74 @@ final class DomainDelivery {
                     : new DestinationTracker.Finding.Nothing();
         }
 
-        private void tryHost(String host, InetAddress address) throws InterruptedException {
+        /** DANE-05, DANE-16: no connection; the recipients wait for the next host with this host's reason. */
+        private void skipped(DestinationPlan plan, HostPlan.Skip skip) {
+            String policy = plan.policyLabel(skip);
+            RelayInfo relay = new RelayInfo.Host(skip.hostName());
+            Verdict v = new Verdict(Disposition.TRY_NEXT_HOST, skip.status(), skip.reason());
+            pending.forEach(r -> last.put(r, v));
+            lastRelay = relay;
+            lastTls = ObservedTls.none();
+            lastPolicy = policy;
+            hostResults.add(new HostResult.Skipped(skip));
+            logHost(relay, ObservedTls.none(), policy, skip.status(), skip.reason());
+        }
+
+        private HostResult tryAddress(DestinationPlan plan, HostPlan.Connect connect, InetAddress address)
+                throws InterruptedException {
             tried = true;
+            String host = connect.hostName();
+            String policy = plan.policyLabel(connect);
             RelayInfo relay = new RelayInfo.Server(host, address, config.port());
-            SessionPool.Key key = new SessionPool.Key(domain, host, address);
+            SessionPool.Key key = SessionPool.Key.of(domain, connect, address);
             connections.acquire();
             try {
                 DeliverySession session = pool.take(key).orElse(null);
                 if (session == null) {
-                    switch (connector.open(host, address, TlsPlan.opportunistic())) {
+                    switch (connector.open(host, address, TlsPlan.forHost(connect, clock))) {
                         case SessionConnector.OpenResult.Opened opened -> session = opened.session();
                         case SessionConnector.OpenResult.Failed failed -> {
                             Verdict v = classifier.failure(failed.failure());
-                            lastFailure = v;
                             lastRelay = relay;
                             lastTls = failed.tls();
+                            lastPolicy = policy;
                             pending.forEach(r -> last.put(r, v));
-                            return;
+                            if (failed.failure() instanceof SessionFailure.TlsRequired) {
+                                // The server answered; only the policy failed. Not a dead destination (QUE-04).
+                                reached = true;
+                                logHost(relay, failed.tls(), policy, v.status(), v.diagnostic());
+                                return new HostResult.PolicyFailed(host, v.diagnostic());
+                            }
+                            lastFailure = v;
+                            return new HostResult.Unreachable(host, DeliveryClassifier.asTransient(v.status()),
+                                    v.diagnostic());
                         }
                     }
                 }
                 reached = true;
                 try {
-                    transactions(session, relay);
+                    transactions(session, relay, policy);
                 } catch (RuntimeException e) {
                     session.close();
                     throw e;
                 }
                 pool.offer(key, session);
+                if (pending.isEmpty()) {
+                    return new HostResult.Transacted(host);
+                }
+                Verdict v = last.get(pending.getFirst());
+                return new HostResult.Unreachable(host, DeliveryClassifier.asTransient(v.status()), v.diagnostic());
             } finally {
                 connections.release();
             }
         }
 
+        private void logHost(RelayInfo relay, ObservedTls tls, String policy, String status, String reason) {
+            log.hostFailed(message.envelope().id(), domain, relay, tls, policy, status, reason);
+        }
+
         /** Offers the pending recipients to one session, at most RECIPIENTS_PER_TRANSACTION per transaction. */
-        private void transactions(DeliverySession session, RelayInfo relay) {
+        private void transactions(DeliverySession session, RelayInfo relay, String policy) {
             List<RecipientStatus> still = new ArrayList<>();
             for (int from = 0; from < pending.size(); from += RECIPIENTS_PER_TRANSACTION) {
                 List<RecipientStatus> chunk = List.copyOf(
@@ -212,13 +309,15 @@ final class DomainDelivery {
                         last.put(o.recipient(), v);
                     } else {
                         boolean relayed = v.disposition() == Disposition.DELIVERED && !result.peerDsn();
-                        done.put(o.recipient(), new RecipientAttempt(o.recipient(), v, relay, session.tls(), relayed));
+                        done.put(o.recipient(), new RecipientAttempt(o.recipient(), v, relay, session.tls(), relayed,
+                                policy));
                     }
                 }
             }
             pending = still;
             lastRelay = relay;
             lastTls = session.tls();
+            lastPolicy = policy;
         }
     }
 }

@@ -101,14 +101,14 @@ final class MessageDelivery {
         if (expired) {
             attempts = attempts.stream().map(a -> a.verdict().disposition() == Disposition.DEFER
                     ? new RecipientAttempt(a.recipient(), classifier.expired(a.verdict()), a.relay(), a.tls(),
-                            a.peerLacksDsn()) : a).toList();
+                            a.peerLacksDsn(), a.policy()) : a).toList();
         }
         NoticeOutcome noticeOutcome = sendNotices(message, envelope, attempts, now, expiresAt, expired);
         if (noticeOutcome.failureNoticeLost()) {
             attempts = attempts.stream().map(a -> a.verdict().disposition() == Disposition.BOUNCE
                     ? new RecipientAttempt(a.recipient(), new Verdict(Disposition.DEFER, "4.3.0",
                             a.verdict().diagnostic() + " (failure notice not yet queued)"), a.relay(), a.tls(),
-                            a.peerLacksDsn()) : a).toList();
+                            a.peerLacksDsn(), a.policy()) : a).toList();
         }
         Set<Integer> delayNoticeSent = noticeOutcome.delayNotified();
 

@@ -1,5 +1,7 @@
 package dev.rampart.server.delivery;
 
+import dev.rampart.policy.dane.DaneTrustManager;
+import dev.rampart.policy.dane.DaneVerdict;
 import dev.rampart.queue.BodyType;
 import dev.rampart.queue.MessageParams;
 import dev.rampart.queue.QueuedMessage;
@@ -67,14 +69,16 @@ final class NettySmtpSession implements DeliverySession {
             case TlsPlan.Required required -> {
                 if (!caps.startTls()) {
                     connection.close();
-                    throw new SessionException(new SessionFailure.TlsRequired("the server does not offer STARTTLS"));
+                    throw new SessionException(new SessionFailure.TlsRequired(
+                            "STARTTLS not offered but " + required.demandedBy()));
                 }
                 try {
                     tls = negotiate(connection, tlsContext, required.peerName(), required.authentication(), config);
                 } catch (SessionException e) {
                     connection.close();
-                    throw new SessionException(new SessionFailure.TlsRequired(describe(e.failure())));
+                    throw new SessionException(new SessionFailure.TlsRequired(requiredFailure(required, e.failure())));
                 }
+                tls = authenticated(connection, required, tls);
                 caps = hello(connection, config);
             }
             case TlsPlan.Opportunistic opportunistic -> {
@@ -99,6 +103,37 @@ final class NettySmtpSession implements DeliverySession {
         NettySmtpSession session = new NettySmtpSession(connection, hostName, config, classifier, caps, tls);
         session.logOpened();
         return session;
+    }
+
+    /**
+     * The precise reason a required-TLS session failed: the DANE verifier's own words when it refused the
+     * chain ("no TLSA record matched: leaf SPKI sha256 ab12…"), else what went wrong and who demanded TLS.
+     */
+    private static String requiredFailure(TlsPlan.Required required, SessionFailure failure) {
+        if (required.trustManager() instanceof DaneTrustManager dane
+                && dane.verdict().orElse(null) instanceof DaneVerdict.Failed failed) {
+            return failed.reason();
+        }
+        return describe(failure) + "; " + required.demandedBy();
+    }
+
+    /**
+     * What a completed required handshake proved. Under DANE only a recorded match counts: a handshake
+     * that completed without the check running (say, a resumed session) is refused, never logged as
+     * authenticated and never used in clear.
+     */
+    private static ObservedTls authenticated(SmtpConnection connection, TlsPlan.Required required, ObservedTls tls)
+            throws SessionException {
+        if (!(required.trustManager() instanceof DaneTrustManager dane)) {
+            return tls;
+        }
+        if (dane.verdict().orElse(null) instanceof DaneVerdict.Matched matched
+                && tls instanceof ObservedTls.Negotiated n) {
+            return n.authenticatedAs(matched.mode().logName());
+        }
+        connection.close();
+        throw new SessionException(new SessionFailure.TlsRequired(
+                "the TLS handshake completed without a DANE check; " + required.demandedBy()));
     }
 
     /** One line per session with what TLS gave (protocol, cipher, peer certificate), for operators. */

@@ -24,6 +24,26 @@ public sealed interface RelayInfo {
         }
     }
 
+    /**
+     * A host that was not connected to: the policy skipped it (DANE-05, DANE-16), so there is no address
+     * to show ({@code relay=mx1.example.com}).
+     */
+    record Host(String host) implements RelayInfo {
+        public Host {
+            Objects.requireNonNull(host);
+        }
+
+        @Override
+        public String logValue() {
+            return host;
+        }
+
+        @Override
+        public String remoteMta() {
+            return host;
+        }
+    }
+
     record Server(String host, InetAddress address, int port) implements RelayInfo {
         public Server {
             Objects.requireNonNull(host);

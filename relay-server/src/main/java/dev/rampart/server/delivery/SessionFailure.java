@@ -29,7 +29,10 @@ public sealed interface SessionFailure {
 
     /**
      * The TLS plan requires TLS and the peer cannot give it (no STARTTLS, STARTTLS refused, handshake
-     * failed, connection dropped during it). Never followed by a plaintext attempt (QUE-17, POL-05).
+     * failed, connection dropped during it, no DANE match). Never followed by a plaintext attempt (QUE-17,
+     * POL-05). {@code reason} is a complete sentence for logs and notices, e.g.
+     * {@code STARTTLS not offered but DANE TLSA records require TLS} or the DANE verifier's own
+     * {@code no TLSA record matched: leaf SPKI sha256 ab12…}.
      */
     record TlsRequired(String reason) implements SessionFailure {}
 

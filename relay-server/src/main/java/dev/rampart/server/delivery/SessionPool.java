@@ -1,5 +1,8 @@
 package dev.rampart.server.delivery;
 
+import dev.rampart.policy.decide.Authentication;
+import dev.rampart.policy.decide.HostPlan;
+import dev.rampart.policy.decide.TlsRequirement;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +22,19 @@ import java.util.Optional;
  */
 final class SessionPool implements AutoCloseable {
 
-    /** Sessions are shared only for the same destination, host and address (and so the same TLS plan). */
-    record Key(String destination, String host, InetAddress address) {}
+    /**
+     * Sessions are shared only for the same destination, host, address and TLS demands: a session opened
+     * under one plan (say opportunistic, or DANE with other records) is never reused under another, so a
+     * reused session always met the plan it is used for. The TLSA records and reference ids are part of
+     * {@code authentication}, so new DNS data means a new connection.
+     */
+    record Key(String destination, String host, InetAddress address, TlsRequirement requirement,
+               Authentication authentication, String serverName) {
+        static Key of(String destination, HostPlan.Connect plan, InetAddress address) {
+            return new Key(destination, plan.hostName(), address, plan.requirement(), plan.authentication(),
+                    plan.serverName());
+        }
+    }
 
     private record Idle(DeliverySession session, Instant expires) {}
 

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -195,7 +196,7 @@ final class SmtpConnection implements AutoCloseable {
         }
         SSLSession session = ssl.engine().getSession();
         return new ObservedTls.Negotiated(session.getProtocol(), session.getCipherSuite(), peerSubject(session),
-                authentication);
+                authentication, peerChain(session));
     }
 
     /**
@@ -232,6 +233,20 @@ final class SmtpConnection implements AutoCloseable {
         inbox.closeOnNextReply = true;
         channel.writeAndFlush(Unpooled.copiedBuffer("QUIT\r\n", StandardCharsets.US_ASCII));
         channel.eventLoop().schedule(() -> channel.close(), grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static List<X509Certificate> peerChain(SSLSession session) {
+        try {
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate c : session.getPeerCertificates()) {
+                if (c instanceof X509Certificate x509) {
+                    chain.add(x509);
+                }
+            }
+            return chain;
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of();
+        }
     }
 
     private static String peerSubject(SSLSession session) {

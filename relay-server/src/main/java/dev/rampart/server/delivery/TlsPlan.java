@@ -1,12 +1,18 @@
 package dev.rampart.server.delivery;
 
+import dev.rampart.policy.dane.DaneTrustManager;
+import dev.rampart.policy.decide.Authentication;
+import dev.rampart.policy.decide.HostPlan;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.time.InstantSource;
 import java.util.Objects;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * What transport security a session to one host must have. Today the scheduler always passes
- * {@link Opportunistic}; a policy-driven host plan will pass {@link Required} with a trust manager built
- * from DANE or PKIX facts (design.md step 5).
+ * What transport security a session to one host must have, built from the host's {@link HostPlan.Connect}
+ * by {@link #forHost} (design.md step 5): {@link Opportunistic}, or {@link Required} with the trust manager
+ * the plan's {@link Authentication} calls for. A {@link Required} plan holds a trust manager that serves
+ * one session only (a DANE verdict is per handshake): build a fresh plan for every connection.
  */
 public sealed interface TlsPlan {
 
@@ -24,8 +30,9 @@ public sealed interface TlsPlan {
      *                       for "encrypt")
      * @param peerName       SNI and reference identifier (the MX host name or TLSA base domain)
      * @param verifyHostname run the JDK's HTTPS-style name check against {@code peerName} as well
-     * @param authentication what a successful handshake proves, for the delivery log: "pkix", "dane-ee",
-     *                       "dane-ta", or "unauthenticated"
+     * @param authentication what a successful handshake proves, for the delivery log: "pkix" or
+     *                       "unauthenticated"; "dane" when the trust manager is a {@link DaneTrustManager},
+     *                       whose verdict then names the mode ("dane-ee" or "dane-ta") after the handshake
      */
     record Required(X509TrustManager trustManager, String peerName, boolean verifyHostname, String authentication)
             implements TlsPlan {
@@ -34,9 +41,35 @@ public sealed interface TlsPlan {
             Objects.requireNonNull(peerName);
             Objects.requireNonNull(authentication);
         }
+
+        /** Who demands TLS, for failure reasons: "STARTTLS not offered but DANE TLSA records require TLS". */
+        String demandedBy() {
+            return trustManager instanceof DaneTrustManager ? "DANE TLSA records require TLS" : "the TLS policy requires TLS";
+        }
     }
 
     static TlsPlan opportunistic() {
         return new Opportunistic();
+    }
+
+    /**
+     * The plan for one new connection to a host: opportunistic rows stay opportunistic; TLS required
+     * without authentication (DANE-08) accepts any certificate; DANE (DANE-07) gets a fresh
+     * {@link DaneTrustManager} over the usable records, SNI = TLSA base domain (DANE-13), and no
+     * hostname verification (the DANE verifier does the DANE-14 name checks itself).
+     */
+    static TlsPlan forHost(HostPlan.Connect plan, InstantSource clock) {
+        String peer = plan.sni().orElse(plan.hostName());
+        return switch (plan.requirement()) {
+            case OPPORTUNISTIC -> new Opportunistic();
+            case REQUIRED -> switch (plan.authentication()) {
+                case Authentication.None n -> new Required(
+                        (X509TrustManager) InsecureTrustManagerFactory.INSTANCE.getTrustManagers()[0], peer, false,
+                        "unauthenticated");
+                case Authentication.Dane d -> new Required(
+                        new DaneTrustManager(d.usableRecords(), d.referenceIds(), plan.serverName(), clock),
+                        plan.serverName(), false, "dane");
+            };
+        };
     }
 }

@@ -54,7 +54,7 @@ class AdminServerTest {
                 recipient(0, "dave@example.com", RecipientState.QUEUED, 0, ""))));
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         server = new AdminServer(new HostPort("127.0.0.1", 0), registry,
-                List.of(() -> Optional.empty(), () -> readiness.get()), queue, wakeups::incrementAndGet);
+                List.of(() -> Optional.empty(), () -> readiness.get()), queue, wakeups::incrementAndGet, new FakeExplainer());
         server.start();
         base = URI.create("http://" + AdminServer.hostPort(server.address()));
     }
@@ -102,7 +102,7 @@ class AdminServerTest {
     void readyzCountsAThrowingCheckAsFailing() throws Exception {
         server.close();
         server = new AdminServer(new HostPort("127.0.0.1", 0), registry,
-                List.of(() -> { throw new IllegalStateException("boom"); }), queue, wakeups::incrementAndGet);
+                List.of(() -> { throw new IllegalStateException("boom"); }), queue, wakeups::incrementAndGet, new FakeExplainer());
         server.start();
         base = URI.create("http://" + AdminServer.hostPort(server.address()));
         HttpResponse<String> r = send("GET", "/readyz");
@@ -262,7 +262,7 @@ class AdminServerTest {
         int port = server.address().getPort();
         server.close();
         server.close();
-        AdminServer again = new AdminServer(new HostPort("127.0.0.1", port), registry, List.of(), queue, () -> { });
+        AdminServer again = new AdminServer(new HostPort("127.0.0.1", port), registry, List.of(), queue, () -> { }, new FakeExplainer());
         again.start();
         again.close();
     }

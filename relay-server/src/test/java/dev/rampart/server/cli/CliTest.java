@@ -6,6 +6,7 @@ import dev.rampart.queue.QueueId;
 import dev.rampart.queue.QueueState;
 import dev.rampart.queue.RecipientState;
 import dev.rampart.server.admin.AdminServer;
+import dev.rampart.server.admin.FakeExplainer;
 import dev.rampart.server.admin.FakeQueue;
 import dev.rampart.server.config.ConfigLoader;
 import dev.rampart.server.config.HostPort;
@@ -79,7 +80,7 @@ class CliTest {
                 Instant.parse("2026-11-22T11:00:00Z"), 34, List.of(
                         recipient(0, "dave@example.com", RecipientState.QUEUED, 0, ""))));
         admin = new AdminServer(new HostPort("127.0.0.1", 0), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                List.of(), queue, () -> { });
+                List.of(), queue, () -> { }, new FakeExplainer());
         admin.start();
         adminUrl = "http://" + AdminServer.hostPort(admin.address());
     }

@@ -1,5 +1,7 @@
 package dev.rampart.server.config;
 
+import dev.rampart.policy.decide.ManualPolicy;
+import dev.rampart.policy.decide.PolicyMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -242,6 +244,25 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("config error: dns.trust-anchors: " + anchors
                         + " line 2: expected a DS or DNSKEY record of class IN, got IN A (in test.yaml)");
+    }
+
+    @Test
+    void policyMapIsLoadedAndItsLevelsApply_POL10() throws Exception {
+        Path map = file("tls-policy", "# manual levels\nsecure.example dane-only\n.example.net dane\n");
+        RampartConfig.Tls tls = load("tls:\n  policy-map: " + map + "\n").tls();
+        assertThat(tls.policyMapPath()).contains(map);
+        PolicyMap loaded = ConfigLoader.loadPolicyMap(map);
+        assertThat(loaded.levelFor("secure.example")).isEqualTo(ManualPolicy.DANE_ONLY);
+        assertThat(loaded.size()).isEqualTo(2);
+    }
+
+    @Test
+    void badPolicyMapLineIsAConfigErrorNamingKeyFileAndLine_POL10() throws Exception {
+        Path map = file("tls-policy", "secure.example dane-only\nother.example encrypt\n");
+        assertThatThrownBy(() -> load("tls:\n  policy-map: " + map + "\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config error: tls.policy-map: " + map
+                        + " line 2: level 'encrypt' is not supported yet (supported: dane, dane-only) (in test.yaml)");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.rampart.server.delivery;
 import static dev.rampart.server.delivery.TestFixtures.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rampart.policy.decide.PolicyMap;
 import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.queue.Notify;
 import dev.rampart.queue.QueueId;
@@ -33,6 +34,7 @@ class DeliverySchedulerTest {
     private final MutableClock clock = new MutableClock(T0);
     private final InMemoryQueue queue = new InMemoryQueue(clock);
     private final FakeMx mx = new FakeMx();
+    private final SchedulerFakes.FakeTlsa tlsa = new SchedulerFakes.FakeTlsa();
     private final FakeDsn dsn = new FakeDsn();
     private final FakeConnector connector = new FakeConnector();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
@@ -41,7 +43,7 @@ class DeliverySchedulerTest {
     private DeliveryScheduler scheduler(InstantSource clock) {
         RampartConfig config = TestFixtures.config(TestFixtures.delivery(25, Duration.ofSeconds(5)), RETRY,
                 Duration.ofDays(5), Duration.ofDays(2), Duration.ofHours(4));
-        return new DeliveryScheduler(config, queue, mx, dsn, metrics, clock, connector);
+        return new DeliveryScheduler(config, queue, new DestinationPlanner(mx, tlsa, PolicyMap.EMPTY), dsn, metrics, clock, connector);
     }
 
     @AfterEach

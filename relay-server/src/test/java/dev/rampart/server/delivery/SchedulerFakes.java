@@ -1,5 +1,7 @@
 package dev.rampart.server.delivery;
 
+import dev.rampart.policy.dane.TlsaRecord;
+import dev.rampart.policy.dns.DnsResult;
 import dev.rampart.policy.dns.DnssecStatus;
 import dev.rampart.policy.dns.MxHost;
 import dev.rampart.policy.dns.MxLookup;
@@ -83,6 +85,19 @@ final class SchedulerFakes {
         }
     }
 
+    /** TLSA answers by owner name; a name without an answer fails like a SERVFAIL, never "no TLSA". */
+    static final class FakeTlsa implements TlsaLookup {
+        final Map<String, DnsResult<TlsaRecord>> answers = new ConcurrentHashMap<>();
+        final List<String> asked = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableFuture<DnsResult<TlsaRecord>> tlsa(String name) {
+            asked.add(name);
+            return CompletableFuture.completedFuture(answers.getOrDefault(name,
+                    new DnsResult.Failure<>(DnsResult.FailureKind.SERVFAIL, "no answer for " + name)));
+        }
+    }
+
     /** Implements the DsnWriter.wanted rules from its contract and records what was written. */
     static final class FakeDsn implements DsnWriter {
         final List<DsnRequest> written = new CopyOnWriteArrayList<>();
@@ -129,6 +144,11 @@ final class SchedulerFakes {
         /** host -> per-recipient verdicts for that host only; falls back to {@link #verdicts}. */
         final Map<String, Function<String, Verdict>> hostVerdicts = new ConcurrentHashMap<>();
         final List<String> opens = new CopyOnWriteArrayList<>();
+        /** The TLS plan of every open, in order. */
+        final List<TlsPlan> plans = new CopyOnWriteArrayList<>();
+        /** What an opened session reports as its TLS, given the plan it was opened under. */
+        volatile Function<TlsPlan, ObservedTls> sessionTls = plan -> new ObservedTls.Negotiated("TLSv1.3",
+                "TLS_AES_128_GCM_SHA256", "CN=peer", "unauthenticated");
         final List<Transaction> transactions = new CopyOnWriteArrayList<>();
         final AtomicInteger resets = new AtomicInteger();
         volatile Function<String, Verdict> verdicts = rcpt -> new Verdict(Disposition.DELIVERED, "2.0.0", "250 2.0.0 ok");
@@ -137,13 +157,14 @@ final class SchedulerFakes {
         @Override
         public OpenResult open(String hostName, InetAddress address, TlsPlan plan) {
             opens.add(hostName);
+            plans.add(plan);
             if (refusing.contains(hostName)) {
                 return new OpenResult.Failed(new SessionFailure.ConnectFailed("Connection refused"), ObservedTls.none());
             }
             if (failing.containsKey(hostName)) {
                 return new OpenResult.Failed(failing.get(hostName), ObservedTls.none());
             }
-            return new OpenResult.Opened(new FakeSession(hostName, address));
+            return new OpenResult.Opened(new FakeSession(hostName, address, sessionTls.apply(plan)));
         }
 
         @Override
@@ -153,11 +174,13 @@ final class SchedulerFakes {
         final class FakeSession implements DeliverySession {
             private final String host;
             private final InetAddress address;
+            private final ObservedTls tls;
             private boolean open = true;
 
-            FakeSession(String host, InetAddress address) {
+            FakeSession(String host, InetAddress address, ObservedTls tls) {
                 this.host = host;
                 this.address = address;
+                this.tls = tls;
             }
 
             @Override
@@ -172,7 +195,7 @@ final class SchedulerFakes {
 
             @Override
             public ObservedTls tls() {
-                return new ObservedTls.Negotiated("TLSv1.3", "TLS_AES_128_GCM_SHA256", "CN=" + host, "unauthenticated");
+                return tls;
             }
 
             @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.rampart.policy.decide.PolicyMap;
 import dev.rampart.policy.dns.DnssecStatus;
 import dev.rampart.policy.dns.MxHost;
 import dev.rampart.policy.dns.MxResolution;
@@ -32,6 +33,7 @@ class SchedulerOverSmtpTest {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final InMemoryQueue queue = new InMemoryQueue(InstantSource.system());
     private final SchedulerFakes.FakeMx mx = new SchedulerFakes.FakeMx();
+    private final SchedulerFakes.FakeTlsa tlsa = new SchedulerFakes.FakeTlsa();
     private final SchedulerFakes.FakeDsn dsn = new SchedulerFakes.FakeDsn();
     private FakeSmtpServer server;
     private DeliveryScheduler scheduler;
@@ -47,7 +49,7 @@ class SchedulerOverSmtpTest {
                 DnssecStatus.INSECURE, false, List.of()));
         RampartConfig config = TestFixtures.config(TestFixtures.delivery(server.port(), Duration.ofSeconds(30)),
                 List.of(Duration.ofMinutes(30)), Duration.ofDays(5), Duration.ofDays(2), Duration.ofHours(4));
-        scheduler = new DeliveryScheduler(config, queue, mx, dsn, new SimpleMeterRegistry(), InstantSource.system());
+        scheduler = new DeliveryScheduler(config, queue, new DestinationPlanner(mx, tlsa, PolicyMap.EMPTY), dsn, new SimpleMeterRegistry(), InstantSource.system());
     }
 
     @AfterEach

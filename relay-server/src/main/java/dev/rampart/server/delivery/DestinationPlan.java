@@ -1,0 +1,66 @@
+package dev.rampart.server.delivery;
+
+import dev.rampart.policy.decide.DomainPlan;
+import dev.rampart.policy.decide.HostAddressFacts;
+import dev.rampart.policy.decide.HostPlan;
+import dev.rampart.policy.decide.ManualPolicy;
+import dev.rampart.policy.decide.TlsaFacts;
+import dev.rampart.policy.dns.MxHost;
+import dev.rampart.policy.dns.MxResolution;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every fact looked up for one next-hop domain and every decision taken on them (design.md step 4):
+ * the MX resolution, the manual level, the domain plan and, when hosts are to be tried, one
+ * {@link PlannedHost} per MX host in trial order (MX-10). Delivery acts on it; {@code policy explain}
+ * shows it. Immutable.
+ *
+ * @param hosts empty unless {@code domainPlan} is {@link DomainPlan.TryHosts}
+ */
+public record DestinationPlan(String nextHop, ManualPolicy manual, MxResolution resolution, DomainPlan domainPlan,
+                              List<PlannedHost> hosts) {
+    public DestinationPlan {
+        Objects.requireNonNull(nextHop);
+        Objects.requireNonNull(manual);
+        Objects.requireNonNull(resolution);
+        Objects.requireNonNull(domainPlan);
+        hosts = List.copyOf(hosts);
+    }
+
+    /**
+     * One MX host: its addresses, the TLSA names that were asked (none under an insecure chain, DANE-01),
+     * the deciding TLSA fact and the resulting plan.
+     */
+    public record PlannedHost(MxHost host, HostAddressFacts address, List<String> tlsaQueries, TlsaFacts tlsa,
+                              HostPlan plan) {
+        public PlannedHost {
+            Objects.requireNonNull(host);
+            Objects.requireNonNull(address);
+            tlsaQueries = List.copyOf(tlsaQueries);
+            Objects.requireNonNull(tlsa);
+            Objects.requireNonNull(plan);
+        }
+    }
+
+    /**
+     * The {@code policy=} value of the delivery log for a host plan: {@code dane-only} when the manual
+     * level demands DANE and DANE governs the session, else the plan's applied policy.
+     */
+    public String policyLabel(HostPlan plan) {
+        return switch (plan) {
+            case HostPlan.Skip s -> manualLabel("dane");
+            case HostPlan.Connect c -> switch (c.policy()) {
+                case NONE -> "none";
+                case DANE -> manualLabel(c.policy().logName());
+            };
+        };
+    }
+
+    private String manualLabel(String dane) {
+        return switch (manual) {
+            case ManualPolicy.Dane d -> dane;
+            case ManualPolicy.DaneOnly d -> "dane-only";
+        };
+    }
+}

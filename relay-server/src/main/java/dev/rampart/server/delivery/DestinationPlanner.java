@@ -1,0 +1,112 @@
+package dev.rampart.server.delivery;
+
+import dev.rampart.policy.dane.TlsaRecord;
+import dev.rampart.policy.decide.AddressLiterals;
+import dev.rampart.policy.decide.DomainFacts;
+import dev.rampart.policy.decide.DomainPlan;
+import dev.rampart.policy.decide.HostAddressFacts;
+import dev.rampart.policy.decide.HostFacts;
+import dev.rampart.policy.decide.ManualPolicy;
+import dev.rampart.policy.decide.PolicyDecider;
+import dev.rampart.policy.decide.PolicyMap;
+import dev.rampart.policy.decide.StsFacts;
+import dev.rampart.policy.decide.TlsaBase;
+import dev.rampart.policy.decide.TlsaFacts;
+import dev.rampart.policy.dns.DnsResult;
+import dev.rampart.policy.dns.MxHost;
+import dev.rampart.policy.dns.MxLookup;
+import dev.rampart.policy.dns.MxResolution;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Looks up what {@code policy.decide} needs for one next-hop domain and collects its decisions into a
+ * {@link DestinationPlan} (design.md step 4; the call sequence of {@code policy.decide}'s package
+ * documentation). Only lookups happen here: MX resolution, then, for every MX host at once, the TLSA
+ * names {@link TlsaBase#queryNames} allows (DANE-01: none under an insecure chain), then
+ * {@link TlsaBase#choose} and {@link PolicyDecider#decideHost}. Nothing blocks: the result is a future
+ * completed on resolver threads, never exceptionally (an internal error becomes a 4.4.3 deferral).
+ * Thread-safe.
+ */
+public final class DestinationPlanner {
+    private final MxLookup mx;
+    private final TlsaLookup tlsa;
+    private final PolicyMap policyMap;
+
+    public DestinationPlanner(MxLookup mx, TlsaLookup tlsa, PolicyMap policyMap) {
+        this.mx = Objects.requireNonNull(mx);
+        this.tlsa = Objects.requireNonNull(tlsa);
+        this.policyMap = Objects.requireNonNull(policyMap);
+    }
+
+    /** Plans delivery to {@code nextHop} (a normalised domain or an address literal). */
+    public CompletableFuture<DestinationPlan> plan(String nextHop) {
+        ManualPolicy manual = policyMap.levelFor(nextHop);
+        CompletableFuture<DestinationPlan> result;
+        try {
+            result = mx.resolve(nextHop).thenCompose(resolution -> afterMx(nextHop, manual, resolution));
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.exceptionally(e -> {
+            String reason = "internal error planning delivery to " + nextHop + ": " + SmtpConnection.describe(e);
+            MxResolution failed = new MxResolution.Temporary(nextHop, PolicyDecider.DNS_TEMPFAIL, reason);
+            return new DestinationPlan(nextHop, manual, failed,
+                    new DomainPlan.Defer(PolicyDecider.DNS_TEMPFAIL, reason, List.of()), List.of());
+        });
+    }
+
+    private CompletableFuture<DestinationPlan> afterMx(String nextHop, ManualPolicy manual, MxResolution resolution) {
+        String mxOwner = resolution instanceof MxResolution.Hosts h ? h.domain() : nextHop;
+        DomainPlan domainPlan = PolicyDecider.decideDomain(resolution, mxOwner, manual, StsFacts.ABSENT);
+        if (!(domainPlan instanceof DomainPlan.TryHosts tryHosts)) {
+            return CompletableFuture.completedFuture(
+                    new DestinationPlan(nextHop, manual, resolution, domainPlan, List.of()));
+        }
+        List<CompletableFuture<DestinationPlan.PlannedHost>> hosts = new ArrayList<>();
+        for (MxHost host : tryHosts.hosts()) {
+            hosts.add(planHost(tryHosts.facts(), host));
+        }
+        return CompletableFuture.allOf(hosts.toArray(CompletableFuture[]::new)).thenApply(ignored ->
+                new DestinationPlan(nextHop, manual, resolution, domainPlan,
+                        hosts.stream().map(CompletableFuture::join).toList()));
+    }
+
+    private CompletableFuture<DestinationPlan.PlannedHost> planHost(DomainFacts domain, MxHost host) {
+        HostAddressFacts address = HostAddressFacts.direct(host.name(), host.addressStatus());
+        if (AddressLiterals.isLiteralSyntax(host.name())) {
+            // MX-02: no TLSA question for an address literal; decideHost applies row 19.
+            TlsaFacts none = new TlsaFacts.NotQueried("address literal: no TLSA lookup (MX-02)");
+            return CompletableFuture.completedFuture(new DestinationPlan.PlannedHost(host, address, List.of(), none,
+                    PolicyDecider.decideHost(new HostFacts(domain, address, none))));
+        }
+        List<String> bases = TlsaBase.candidates(domain, address);
+        List<String> names = TlsaBase.queryNames(domain, address, TlsaBase.SMTP_PORT);
+        List<CompletableFuture<DnsResult<TlsaRecord>>> answers = names.stream().map(this::ask).toList();
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+            Map<String, DnsResult<TlsaRecord>> byBase = new LinkedHashMap<>();
+            for (int i = 0; i < bases.size(); i++) {
+                byBase.put(bases.get(i), answers.get(i).join());
+            }
+            TlsaFacts facts = TlsaBase.choose(domain, address, byBase);
+            return new DestinationPlan.PlannedHost(host, address, names, facts,
+                    PolicyDecider.decideHost(new HostFacts(domain, address, facts)));
+        });
+    }
+
+    /** A lookup that throws or completes exceptionally is a failed lookup, never "no TLSA" (DANE-05). */
+    private CompletableFuture<DnsResult<TlsaRecord>> ask(String name) {
+        CompletableFuture<DnsResult<TlsaRecord>> answer;
+        try {
+            answer = tlsa.tlsa(name);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.exceptionally(e -> new DnsResult.Failure<>(DnsResult.FailureKind.SERVFAIL,
+                "TLSA lookup " + name + " failed: " + SmtpConnection.describe(e)));
+    }
+}

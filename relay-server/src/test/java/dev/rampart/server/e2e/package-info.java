@@ -6,7 +6,7 @@
  *
  * <p>The {@code *IT} classes run in {@code mvn verify} (maven-failsafe), as root, after
  * {@code .ci/install-test-deps} has installed the Debian packages (postfix, nsd, ldnsutils, dnsutils, swaks,
- * libnet-ssleay-perl, openssl). Missing tools or a non-root user fail with a message naming what to install.
+ * libnet-ssleay-perl, openssl, unbound). Missing tools or a non-root user fail with a message naming what to install.
  * Every child process is started and stopped by PID; every wait polls a real condition under a deadline.
  */
 package dev.rampart.server.e2e;

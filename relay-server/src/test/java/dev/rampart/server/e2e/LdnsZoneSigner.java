@@ -125,6 +125,20 @@ final class LdnsZoneSigner implements TestZones.ZoneSigner {
         return file;
     }
 
+    /**
+     * A trust-anchor file for {@code origin} that matches no key this world signs with: the DS of a fresh KSK
+     * that never signs anything. A validator given it finds every answer under {@code origin} bogus.
+     */
+    static Path unrelatedAnchor(String origin, Path dir, Path file) throws IOException, InterruptedException {
+        Path keygen = HostTools.require("ldns-keygen", "ldnsutils");
+        Path key2ds = HostTools.require("ldns-key2ds", "ldnsutils");
+        Files.createDirectories(dir);
+        String ksk = run(dir, keygen.toString(), "-a", "ECDSAP256SHA256", "-k", "-r", "/dev/urandom", origin + ".").strip();
+        String ds = run(dir, key2ds.toString(), "-n", "-2", dir.resolve(ksk + ".key").toString()).strip();
+        Files.writeString(file, ds + "\n", StandardCharsets.US_ASCII);
+        return file;
+    }
+
     private static String run(Path dir, String... command) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         Process p = pb.redirectErrorStream(false).start();

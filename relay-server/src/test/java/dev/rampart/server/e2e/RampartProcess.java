@@ -239,6 +239,12 @@ final class RampartProcess implements AutoCloseable {
                 () -> deliveryLog().stream().filter(match).findFirst(), this::diagnostics);
     }
 
+    /** GET {@code path} (e.g. /readyz, /metrics) on the admin listener: status and body as text. */
+    HttpResponse<String> adminGet(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(adminUrl() + path)).GET().timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** GET /api/queue as a tree. */
     JsonNode queue() throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(adminUrl() + "/api/queue")).GET()

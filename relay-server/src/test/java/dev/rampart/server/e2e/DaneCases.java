@@ -134,7 +134,7 @@ abstract class DaneCases {
         assertThat(line.relay()).as(line.raw())
                 .isEqualTo(c.deliveringHost() + "[" + receiver.address().getHostAddress() + "]:25");
         assertThat(line.tls()).as(line.raw()).isEqualTo(tls);
-        assertThat(line.get("policy")).as(line.raw()).isEqualTo(policy);
+        assertThat(line.policy()).as(line.raw()).isEqualTo(policy);
         assertThat(line.dsn()).as(line.raw()).startsWith("2.");
 
         MaildirMessage got = receiver.awaitMessage(c.recipient(), m -> m.header("Subject").orElse("").equals(tag), WAIT);

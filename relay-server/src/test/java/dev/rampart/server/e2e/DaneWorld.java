@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The DANE test world (RFC 7672): a DNSSEC-signed private TLD {@code test.} with one signed child zone per
@@ -74,7 +73,6 @@ final class DaneWorld implements AutoCloseable {
     static final String PRIMARY_OF_BACKUP = "mx1.backup.test";
 
     private final Path dir;
-    private final LdnsZoneSigner signer;
     private final TestCertificates.Ca ca;
     private final Map<String, PostfixReceiver> receiverByHost;
     private final Map<String, List<String>> tlsaByHost;
@@ -83,10 +81,9 @@ final class DaneWorld implements AutoCloseable {
     private final Path trustAnchor;
     private UnboundResolver unbound;
 
-    private DaneWorld(Path dir, LdnsZoneSigner signer, TestCertificates.Ca ca, Map<String, PostfixReceiver> receiverByHost,
+    private DaneWorld(Path dir, TestCertificates.Ca ca, Map<String, PostfixReceiver> receiverByHost,
                       Map<String, List<String>> tlsaByHost, List<AutoCloseable> started, NsdServer nsd, Path trustAnchor) {
         this.dir = dir;
-        this.signer = signer;
         this.ca = ca;
         this.receiverByHost = Map.copyOf(receiverByHost);
         this.tlsaByHost = Map.copyOf(tlsaByHost);
@@ -173,7 +170,7 @@ final class DaneWorld implements AutoCloseable {
         LdnsZoneSigner signer = new LdnsZoneSigner(dir.resolve("keys")).expiredSignature(tlsaOwner("mx.bogus.test"), "TLSA");
         NsdServer nsd = started(started, NsdServer.start(zones, dir.resolve("nsd"), signer));
         Path anchor = signer.trustAnchor(dir.resolve("test-tld.ds"));
-        return new DaneWorld(dir, signer, ca, receivers, tlsa, started, nsd, anchor);
+        return new DaneWorld(dir, ca, receivers, tlsa, started, nsd, anchor);
     }
 
     private static <T extends AutoCloseable> T started(List<AutoCloseable> started, T server) {
@@ -204,10 +201,6 @@ final class DaneWorld implements AutoCloseable {
         return trustAnchor;
     }
 
-    LdnsZoneSigner signer() {
-        return signer;
-    }
-
     TestCertificates.Ca ca() {
         return ca;
     }
@@ -229,10 +222,6 @@ final class DaneWorld implements AutoCloseable {
     /** The TLSA RDATA published at {@code _25._tcp.<host>}, as written to the zone; empty for none. */
     List<String> tlsa(String host) {
         return tlsaByHost.getOrDefault(host, List.of());
-    }
-
-    Optional<String> firstTlsa(String host) {
-        return tlsa(host).stream().findFirst();
     }
 
     /** Every MX host name of the world. */

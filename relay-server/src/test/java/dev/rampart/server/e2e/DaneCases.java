@@ -3,9 +3,11 @@ package dev.rampart.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,6 +185,38 @@ abstract class DaneCases {
 
     private static String messageIdLine(String tag) {
         return "message-id=<" + tag + "@e2e.rampart.test>";
+    }
+
+    /**
+     * Issue acceptance 3, for a relay whose DNSSEC validation cannot work: {@code /readyz} fails and says
+     * why, a {@code rampart_} metric about DNSSEC exists, and a message to a DANE domain (EE) is not
+     * delivered (deferred, never at the receiver), because "validation broken" must never read as "no DANE".
+     */
+    void assertValidationFailureIsVisibleAndSafe(RampartProcess.Builder config, String tag) throws Exception {
+        try (RampartProcess broken = config.retrySchedule("10m").start()) {
+            HttpResponse<String> ready = Await.until("/readyz to fail", WAIT, () -> {
+                HttpResponse<String> r = broken.adminGet("/readyz");
+                return r.statusCode() == 200 ? Optional.empty() : Optional.of(r);
+            }, broken::diagnostics);
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).as("the reason /readyz gives").containsIgnoringCase("dnssec");
+
+            HttpResponse<String> metrics = broken.adminGet("/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body().lines().filter(l -> !l.startsWith("#")))
+                    .as("a rampart_ metric about DNSSEC validation")
+                    .anyMatch(l -> l.startsWith("rampart_") && l.toLowerCase(java.util.Locale.ROOT).contains("dnssec"));
+
+            DaneWorld.Case c = DaneWorld.Case.EE;
+            String queueId = submit(broken, c.recipient(), tag);
+            DeliveryLogLine line = broken.awaitDelivery("the attempt for " + c.recipient(),
+                    l -> l.queueId().equals(queueId) && l.rcpt().equals(c.recipient()), WAIT);
+            assertThat(line.status()).as(line.raw()).isEqualTo("deferred");
+            assertThat(line.dsn()).as(line.raw()).startsWith("4.");
+            PostfixReceiver receiver = world.receiver(c);
+            assertThat(receiver.messagesFor(c.recipient())).noneMatch(m -> m.header("Subject").orElse("").equals(tag));
+            assertThat(receiver.maillog()).noneMatch(l -> l.contains(messageIdLine(tag)));
+        }
     }
 
     /** Submits one message from {@link #SENDER}; returns its queue id from the 250 reply. */

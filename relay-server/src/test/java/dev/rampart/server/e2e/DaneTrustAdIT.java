@@ -1,12 +1,16 @@
 package dev.rampart.server.e2e;
 
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 
 /**
  * The DANE cases ({@link DaneCases}) with the relay trusting the AD bit of a validating resolver:
  * {@code dns.dnssec: trust-ad}, {@code dns.servers} = a loopback Unbound that validates the test TLD with
  * its DS and reaches NSD through a stub zone. The relay's trust-anchor file is the same TLD DS (for its
  * self-check); the AD bit alone decides what is secure.
+ *
+ * <p>Plus issue acceptance 3 for this mode: an upstream that does not validate (NSD itself, which never sets
+ * AD) must not silently turn DANE off.
  */
 class DaneTrustAdIT extends DaneCases {
 
@@ -27,5 +31,11 @@ class DaneTrustAdIT extends DaneCases {
     @Override
     Pattern bogusReason() {
         return Pattern.compile("(?i)bogus|servfail|TLSA lookup");
+    }
+
+    @Test
+    void dns05_anUpstreamThatDoesNotValidateFailsReadinessAndDeliversNothingToADaneDomain() throws Exception {
+        assertValidationFailureIsVisibleAndSafe(RampartProcess.builder(dir.resolve("relay-no-ad")).dns(world.nsd())
+                .dnssec("trust-ad").trustAnchors(world.trustAnchor()), "dane-no-ad-upstream-ee");
     }
 }

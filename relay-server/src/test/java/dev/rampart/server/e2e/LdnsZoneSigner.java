@@ -6,9 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * DNSSEC for the test world with ldnsutils (Debian package ldnsutils): per zone a fresh ECDSA P-256 KSK and
@@ -26,7 +30,7 @@ final class LdnsZoneSigner implements TestZones.ZoneSigner {
 
     private final Path keyDir;
     private final Map<String, List<String>> dsByZone = new LinkedHashMap<>();
-    private final java.util.Set<Rrset> expired = new java.util.HashSet<>();
+    private final Set<Rrset> expired = new HashSet<>();
 
     /** An RRset by owner (absolute, lower case, no trailing dot) and type (e.g. TLSA). */
     private record Rrset(String owner, String type) {}
@@ -54,7 +58,7 @@ final class LdnsZoneSigner implements TestZones.ZoneSigner {
         run(dir, signzone.toString(), "-o", origin + ".", "-f", signed.toString(), zoneFile.toString(),
                 dir.resolve(zsk).toString(), dir.resolve(ksk).toString());
         // Only RRsets this zone signs (a parent zone's name space also covers its children's names).
-        java.util.Set<Rrset> signedHere = new java.util.HashSet<>();
+        Set<Rrset> signedHere = new HashSet<>();
         for (String line : Files.readAllLines(signed, StandardCharsets.US_ASCII)) {
             coveredRrset(line).ifPresent(signedHere::add);
         }
@@ -97,17 +101,17 @@ final class LdnsZoneSigner implements TestZones.ZoneSigner {
     }
 
     /** For an RRSIG line ("owner ttl IN RRSIG TYPE alg ..."), the RRset it covers. */
-    private static java.util.Optional<Rrset> coveredRrset(String line) {
+    private static Optional<Rrset> coveredRrset(String line) {
         String[] f = line.strip().split("\\s+");
         if (f.length > 4 && f[3].equalsIgnoreCase("RRSIG")) {
-            return java.util.Optional.of(rrset(f[0], f[4]));
+            return Optional.of(rrset(f[0], f[4]));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static Rrset rrset(String owner, String type) {
-        String o = owner.toLowerCase(java.util.Locale.ROOT);
-        return new Rrset(o.endsWith(".") ? o.substring(0, o.length() - 1) : o, type.toUpperCase(java.util.Locale.ROOT));
+        String o = owner.toLowerCase(Locale.ROOT);
+        return new Rrset(o.endsWith(".") ? o.substring(0, o.length() - 1) : o, type.toUpperCase(Locale.ROOT));
     }
 
     /** The DS records of {@code origin}'s KSK, once it has been signed (for {@code test} this is the anchor). */

@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  * A receiving MX: a separate Postfix instance ({@code postfix -c DIR start-fg}, Debian package postfix) with
  * its own configuration, queue and data directories under a test directory, whose only network service is
  * smtpd on {@code <its loopback address>:25}. It delivers every recipient of its domains into a Maildir
- * per domain ({@code mail/<domain>/}, recipient in Delivered-To), logs to a file the test can read ({@code maillog_file}), offers STARTTLS
- * with a self-signed certificate, a given one (e.g. a chain from a test CA), or not at all, and writes how TLS went into the Received header
+ * per domain ({@code mail/<domain>/}, recipient in Delivered-To), logs to a file the test can read
+ * ({@code maillog_file}), offers STARTTLS with a self-signed certificate, a given one (e.g. a chain from a
+ * test CA, {@link Builder#certificate}), or not at all, and writes how TLS went into the Received header
  * ({@code smtpd_tls_received_header}). Addresses listed with {@link Builder#reject} get a 550 at RCPT.
  * Several instances run side by side at different addresses. Stopped by PID. Not thread-safe.
  */

@@ -57,6 +57,11 @@ record DeliveryLogLine(Map<String, String> fields, String raw) {
         return get("tls");
     }
 
+    /** none | dane | dane-only: the TLS policy the attempt ran under. */
+    String policy() {
+        return get("policy");
+    }
+
     String dsn() {
         return get("dsn");
     }

@@ -28,8 +28,9 @@ import java.util.stream.Stream;
  * A receiving MX: a separate Postfix instance ({@code postfix -c DIR start-fg}, Debian package postfix) with
  * its own configuration, queue and data directories under a test directory, whose only network service is
  * smtpd on {@code <its loopback address>:25}. It delivers every recipient of its domains into a Maildir
- * per domain ({@code mail/<domain>/}, recipient in Delivered-To), logs to a file the test can read ({@code maillog_file}), offers STARTTLS
- * with a self-signed certificate or not at all, and writes how TLS went into the Received header
+ * per domain ({@code mail/<domain>/}, recipient in Delivered-To), logs to a file the test can read
+ * ({@code maillog_file}), offers STARTTLS with a self-signed certificate, a given one (e.g. a chain from a
+ * test CA, {@link Builder#certificate}), or not at all, and writes how TLS went into the Received header
  * ({@code smtpd_tls_received_header}). Addresses listed with {@link Builder#reject} get a 550 at RCPT.
  * Several instances run side by side at different addresses. Stopped by PID. Not thread-safe.
  */
@@ -63,6 +64,7 @@ final class PostfixReceiver implements AutoCloseable {
         private final Map<String, String> rejections = new LinkedHashMap<>();
         private boolean starttls = true;
         private InetAddress address;
+        private TestCertificates.PemFiles certificate;
 
         private Builder(String hostname) {
             this.hostname = hostname;
@@ -76,6 +78,15 @@ final class PostfixReceiver implements AutoCloseable {
 
         Builder starttls(boolean on) {
             this.starttls = on;
+            return this;
+        }
+
+        /**
+         * Serve this certificate (and the chain in its PEM) for STARTTLS instead of a fresh self-signed one,
+         * e.g. one issued by a test CA ({@link TestCertificates#issued}).
+         */
+        Builder certificate(TestCertificates.PemFiles pem) {
+            this.certificate = pem;
             return this;
         }
 
@@ -99,6 +110,9 @@ final class PostfixReceiver implements AutoCloseable {
     private static PostfixReceiver start(Builder b, Path dir) throws IOException, InterruptedException {
         HostTools.requireRoot();
         Path postfix = HostTools.require("postfix", "postfix");
+        if (b.certificate != null && !b.starttls) {
+            throw new IllegalArgumentException(b.hostname + ": a certificate needs STARTTLS on");
+        }
         if (b.domains.isEmpty()) {
             throw new IllegalArgumentException("a receiver needs at least one domain");
         }
@@ -156,7 +170,7 @@ final class PostfixReceiver implements AutoCloseable {
                 .append("smtpd_tls_loglevel = 1\n");
         Optional<X509Certificate> certificate = Optional.empty();
         if (b.starttls) {
-            TestCertificates.PemFiles pem = TestCertificates.selfSigned(b.hostname, conf);
+            TestCertificates.PemFiles pem = b.certificate != null ? b.certificate : TestCertificates.selfSigned(b.hostname, conf);
             certificate = Optional.of(pem.certificate());
             main.append("smtpd_tls_security_level = may\n")
                     .append("smtpd_tls_cert_file = ").append(pem.cert()).append('\n')

@@ -58,6 +58,8 @@ final class RampartProcess implements AutoCloseable {
         private List<String> retrySchedule = List.of("10m");
         private List<String> dnsServers = List.of();
         private String delayWarning = "";
+        private String dnssec = "";
+        private Path trustAnchors;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -84,6 +86,27 @@ final class RampartProcess implements AutoCloseable {
             return this;
         }
 
+        /** dns.servers as "a.b.c.d:port" entries (e.g. a validating resolver instead of NSD). */
+        Builder dnsServers(String... hostPorts) {
+            dnsServers = List.of(hostPorts);
+            return this;
+        }
+
+        /**
+         * dns.dnssec: validate | trust-ad | off. Written only when a test sets it, so the other tests' configs
+         * keep the relay's default.
+         */
+        Builder dnssec(String mode) {
+            dnssec = mode;
+            return this;
+        }
+
+        /** dns.trust-anchors: a zone-file of DS/DNSKEY records replacing the bundled root anchors. */
+        Builder trustAnchors(Path file) {
+            trustAnchors = file;
+            return this;
+        }
+
         RampartProcess start() throws IOException, InterruptedException {
             Files.createDirectories(dir);
             int smtpPort = HostTools.freePort();
@@ -101,9 +124,9 @@ final class RampartProcess implements AutoCloseable {
                     .append("  listen: \"127.0.0.1:").append(adminPort).append("\"\n")
                     .append("dns:\n")
                     .append("  servers: ").append(yamlList(dnsServers)).append('\n')
-                    // The test TLD is unsigned and under no anchor of ours: validation stays off here
-                    // until the fixture serves a signed TLD with its own trust anchor.
-                    .append("  dnssec: off\n")
+                    // Unsigned test zones are under no anchor of ours: validation is off unless a test sets it.
+                    .append("  dnssec: ").append(dnssec.isEmpty() ? "\"off\"" : dnssec).append('\n')
+                    .append(trustAnchors == null ? "" : "  trust-anchors: \"" + trustAnchors + "\"\n")
                     .append("delivery:\n")
                     .append("  port: 25\n")
                     .append("log:\n")
@@ -215,6 +238,12 @@ final class RampartProcess implements AutoCloseable {
             throws InterruptedException {
         return Await.until("delivery log line: " + what, timeout,
                 () -> deliveryLog().stream().filter(match).findFirst(), this::diagnostics);
+    }
+
+    /** GET {@code path} (e.g. /readyz, /metrics) on the admin listener: status and body as text. */
+    HttpResponse<String> adminGet(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(adminUrl() + path)).GET().timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** GET /api/queue as a tree. */

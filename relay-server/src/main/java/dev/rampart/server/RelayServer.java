@@ -8,6 +8,8 @@ import dev.rampart.policy.dns.DnsMxLookup;
 import dev.rampart.policy.dns.DnsjavaResolver;
 import dev.rampart.policy.dns.DnssecMode;
 import dev.rampart.policy.dns.DnssecSelfCheck;
+import dev.rampart.policy.dns.DnsResolver;
+import dev.rampart.policy.dns.ValidationGatedResolver;
 import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.policy.dns.ResolverSettings;
 import dev.rampart.policy.dns.TrustAnchors;
@@ -128,10 +130,13 @@ public final class RelayServer implements AutoCloseable {
                 .register(metrics);
         this.dnssecScheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("dnssec-self-check").daemon(true).factory());
-        DnsMxLookup mx = new DnsMxLookup(resolver, ourNames(config), ourAddresses(config.smtp().listen()),
+        // Delivery decisions see answers through the gate: while the self-check fails, nothing unvalidated
+        // is taken for "insecure" (which would switch DANE off). The self-check asks the resolver directly.
+        DnsResolver gated = new ValidationGatedResolver(resolver, dnssecCheck::latest);
+        DnsMxLookup mx = new DnsMxLookup(gated, ourNames(config), ourAddresses(config.smtp().listen()),
                 RandomGenerator.getDefault());
 
-        this.planner = new DestinationPlanner(mx, resolver::tlsa, policyMap(config.tls()));
+        this.planner = new DestinationPlanner(mx, gated::tlsa, policyMap(config.tls()));
         this.scheduler = new DeliveryScheduler(config, queue, planner, new Rfc3464DsnWriter(config.smtp().hostname()),
                 metrics, clock);
         this.smtp = new SmtpServer(config.smtp(), queue, id -> scheduler.wake(), metrics, clock);

@@ -127,6 +127,8 @@ final class RampartProcess implements AutoCloseable {
                     // Unsigned test zones are under no anchor of ours: validation is off unless a test sets it.
                     .append("  dnssec: ").append(dnssec.isEmpty() ? "\"off\"" : dnssec).append('\n')
                     .append(trustAnchors == null ? "" : "  trust-anchors: \"" + trustAnchors + "\"\n")
+                    // With validation on, the self-check proves it on the signed test TLD (a secure denial).
+                    .append(dnssec.isEmpty() ? "" : "  self-check:\n    secure-name: \"" + TestZones.TLD + "\"\n")
                     .append("delivery:\n")
                     .append("  port: 25\n")
                     .append("log:\n")

@@ -1,5 +1,6 @@
 package dev.rampart.policy.sts;
 
+import dev.rampart.policy.dns.DnsResult;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +20,24 @@ public final class StsRecordParser {
     private static final String VERSION = "v=STSv1";
 
     private StsRecordParser() {}
+
+    /** STS-01: the owner name of the TXT record for a (normalised) policy domain. */
+    public static String queryName(String policyDomain) {
+        return "_mta-sts." + policyDomain;
+    }
+
+    /**
+     * The TXT answer as the relay's resolver gives it (CNAMEs already followed, STS-01). NXDOMAIN, NODATA
+     * and lookup failures all mean "no usable record" (and so never evict a cached policy, STS-04).
+     */
+    public static StsRecordResult fromDns(DnsResult<String> answer) {
+        return switch (answer) {
+            case DnsResult.Records<String> r -> parse(r.records());
+            case DnsResult.NoData<String> n -> StsRecordResult.absent("no TXT record at " + n.canonicalName() + " (NODATA)");
+            case DnsResult.NxDomain<String> n -> StsRecordResult.absent("no TXT record at " + n.canonicalName() + " (NXDOMAIN)");
+            case DnsResult.Failure<String> f -> StsRecordResult.absent("TXT lookup failed: " + f.kind() + " " + f.reason());
+        };
+    }
 
     /** @param txtRecords each TXT record of the RRset, its character-strings already joined (STS-03) */
     public static StsRecordResult parse(List<String> txtRecords) {

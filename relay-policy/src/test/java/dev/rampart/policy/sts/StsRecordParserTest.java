@@ -2,8 +2,12 @@ package dev.rampart.policy.sts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rampart.policy.dns.DnsResult;
+import dev.rampart.policy.dns.DnssecStatus;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -72,5 +76,19 @@ class StsRecordParserTest {
         assertThat(result).isInstanceOf(StsRecordResult.Absent.class);
         assertThat(((StsRecordResult.Absent) result).reason()).contains(reason);
         assertThat(result.found()).isEmpty();
+    }
+
+    @Test
+    void dnsAnswersMapToRecordOrAbsence_STS01_STS04() {
+        assertThat(StsRecordParser.queryName("example.com")).isEqualTo("_mta-sts.example.com");
+        assertThat(StsRecordParser.fromDns(new DnsResult.Records<>(List.of("v=STSv1; id=abc"), DnssecStatus.INSECURE,
+                "_mta-sts.provider.example", Duration.ofMinutes(5))))
+                .isEqualTo(new StsRecordResult.Found(new StsRecord("abc")));
+        assertThat(StsRecordParser.fromDns(new DnsResult.NxDomain<>(DnssecStatus.INSECURE, "_mta-sts.example.com")))
+                .isEqualTo(new StsRecordResult.Absent("no TXT record at _mta-sts.example.com (NXDOMAIN)"));
+        assertThat(StsRecordParser.fromDns(new DnsResult.NoData<>(DnssecStatus.SECURE, "_mta-sts.example.com")))
+                .isEqualTo(new StsRecordResult.Absent("no TXT record at _mta-sts.example.com (NODATA)"));
+        assertThat(StsRecordParser.fromDns(new DnsResult.Failure<>(DnsResult.FailureKind.SERVFAIL, "upstream")))
+                .isEqualTo(new StsRecordResult.Absent("TXT lookup failed: SERVFAIL upstream"));
     }
 }

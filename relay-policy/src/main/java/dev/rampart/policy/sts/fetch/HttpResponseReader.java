@@ -95,7 +95,7 @@ final class HttpResponseReader {
             return readExactly((int) length);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        copyCapped(out, Long.MAX_VALUE);
+        readToEndCapped(out);
         return out.toByteArray();
     }
 
@@ -125,10 +125,10 @@ final class HttpResponseReader {
         }
     }
 
-    private void copyCapped(ByteArrayOutputStream out, long limit) throws IOException {
+    private void readToEndCapped(ByteArrayOutputStream out) throws IOException {
         byte[] buf = new byte[8192];
         long total = 0;
-        while (total < limit) {
+        while (true) {
             int n = in.read(buf);
             if (n < 0) {
                 return;

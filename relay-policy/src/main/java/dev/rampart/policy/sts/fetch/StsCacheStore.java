@@ -17,10 +17,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.zip.CRC32;
 
@@ -65,19 +65,13 @@ final class StsCacheStore {
         } catch (NoSuchFileException e) {
             return new Read.Missing();
         }
-        Optional<String> problem = Optional.empty();
-        StsCacheEntry entry = null;
         try {
-            entry = decode(domain, bytes);
+            return new Read.Found(decode(domain, bytes));
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            problem = Optional.of(e.getMessage());
+            Path aside = directory.resolve(domain + SUFFIX + ".corrupt");
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new Read.Corrupt(String.valueOf(e.getMessage()), aside);
         }
-        if (entry != null) {
-            return new Read.Found(entry);
-        }
-        Path aside = directory.resolve(domain + SUFFIX + ".corrupt");
-        Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Read.Corrupt(problem.orElse("unreadable"), aside);
     }
 
     void write(StsCacheEntry entry) throws IOException {
@@ -159,7 +153,7 @@ final class StsCacheStore {
                 throw new IllegalArgumentException("bad header line " + (i + 1));
             }
         }
-        byte[] body = java.util.Arrays.copyOfRange(bytes, split + 2, bytes.length);
+        byte[] body = Arrays.copyOfRange(bytes, split + 2, bytes.length);
         if (!String.valueOf(body.length).equals(h.get("bytes"))) {
             throw new IllegalArgumentException("policy length " + body.length + " does not match the header");
         }

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import javax.net.ssl.CertPathTrustManagerParameters;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.TrustAnchor;
@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -70,7 +71,7 @@ public final class StsTrust {
     /** Reads every certificate of a PEM bundle (the format of {@code tls.trust-store}). */
     public static List<X509Certificate> readPem(Path bundle) throws IOException {
         try (InputStream in = Files.newInputStream(bundle)) {
-            Collection<? extends java.security.cert.Certificate> certs =
+            Collection<? extends Certificate> certs =
                     CertificateFactory.getInstance("X.509").generateCertificates(in);
             List<X509Certificate> out = new ArrayList<>();
             for (var c : certs) {

@@ -2,6 +2,10 @@ package dev.rampart.policy.sts.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.rampart.policy.dns.testing.ManualClock;
 import dev.rampart.policy.sts.StsCacheEntry;
 import dev.rampart.policy.sts.StsFailureKind;
@@ -20,7 +24,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -277,5 +286,59 @@ class StsPolicyCacheTest {
     void badDomainIsNoPolicyNotAnException() {
         assertThat(cache.lookup("bad..domain", txt("id1"))).isInstanceOf(StsLookup.NoPolicy.class);
         assertThat(source.calls).isEmpty();
+    }
+
+    @Test
+    void concurrentLookupsOfOneDomainShareOneFetch() throws Exception {
+        CountDownLatch fetching = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        List<String> calls = new CopyOnWriteArrayList<>();
+        StsPolicyCache shared = new StsPolicyCache(dir, domain -> {
+            calls.add(domain);
+            fetching.countDown();
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return policy("enforce", 86400);
+        }, clock, NO_JITTER);
+        CompletableFuture<StsLookup> first = CompletableFuture.supplyAsync(() -> shared.lookup(DOMAIN, txt("id1")));
+        assertThat(fetching.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<StsLookup> secondResult = new CompletableFuture<>();
+        Thread second = Thread.ofPlatform().start(() -> secondResult.complete(shared.lookup(DOMAIN, txt("id1"))));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (second.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // the second lookup must be parked on the domain's lock before the fetch ends
+        }
+        assertThat(second.getState()).isEqualTo(Thread.State.WAITING);
+        answer.countDown();
+        applied(first.get(5, TimeUnit.SECONDS), StsLookup.Source.FETCH);
+        applied(secondResult.get(5, TimeUnit.SECONDS), StsLookup.Source.CACHE);
+        assertThat(calls).containsExactly(DOMAIN);
+    }
+
+    @Test
+    void repeatedRefreshFailuresWarnUnlessModeNone_STS16() {
+        Logger logger = (Logger) LoggerFactory.getLogger(StsPolicyCache.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            source.then(policy("enforce", 86400)).then(failure()).then(failure())
+                    .then(policy("none", 86400)).then(failure()).then(failure());
+            cache.lookup("a.example", txt("id1"));
+            cache.refresh("a.example", txt("id1"));
+            assertThat(events.list).noneMatch(e -> e.getLevel() == Level.WARN);
+            cache.refresh("a.example", txt("id1"));
+            assertThat(events.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("domain=a.example", "failures=2"));
+            cache.lookup("n.example", txt("id1"));
+            cache.refresh("n.example", txt("id1"));
+            cache.refresh("n.example", txt("id1"));
+            assertThat(events.list).filteredOn(e -> e.getLevel() == Level.WARN).hasSize(1);
+        } finally {
+            logger.detachAppender(events);
+        }
     }
 }

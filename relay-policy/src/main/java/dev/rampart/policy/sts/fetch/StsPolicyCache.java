@@ -141,6 +141,15 @@ public final class StsPolicyCache {
         return DomainNames.normalize(policyDomain).flatMap(this::load);
     }
 
+    /** Operator view (STS-10): until when fetches of this (domain, id) are held back after a failure. */
+    public Optional<Instant> fetchBlockedUntil(String policyDomain, String id) {
+        Instant now = clock.instant();
+        return DomainNames.normalize(policyDomain)
+                .map(d -> failedFetches.getIfPresent(d + " " + id))
+                .map(failedAt -> failedAt.plus(BACKOFF))
+                .filter(now::isBefore);
+    }
+
     /** Forgets a domain's policy and its backoff; true when a policy was cached. */
     public boolean purge(String policyDomain) throws IOException {
         var domain = DomainNames.normalize(policyDomain);

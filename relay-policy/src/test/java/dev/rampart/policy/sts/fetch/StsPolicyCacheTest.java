@@ -24,15 +24,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** STS-04, STS-10, STS-13..STS-16: the persistent cache with a manual clock and a scripted fetcher. */
 class StsPolicyCacheTest {
@@ -135,6 +135,8 @@ class StsPolicyCacheTest {
     void noRefetchOfSameIdWithinFiveMinutesOfAFailure_STS10() {
         source.then(failure()).then(policy("enforce", 86400));
         assertThat(cache.lookup(DOMAIN, txt("id1"))).isInstanceOf(StsLookup.FetchFailed.class);
+        assertThat(cache.fetchBlockedUntil(DOMAIN, "id1")).contains(Instant.parse("2026-03-01T00:05:00Z"));
+        assertThat(cache.fetchBlockedUntil(DOMAIN, "id2")).isEmpty();
         clock.advance(Duration.ofMinutes(4).plusSeconds(59));
         assertThat(cache.lookup(DOMAIN, txt("id1"))).isInstanceOf(StsLookup.NoPolicy.class);
         assertThat(source.calls).hasSize(1);

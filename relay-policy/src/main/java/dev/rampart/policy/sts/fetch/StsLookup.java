@@ -1,0 +1,40 @@
+package dev.rampart.policy.sts.fetch;
+
+import dev.rampart.policy.sts.StsCacheEntry;
+import dev.rampart.policy.sts.StsFailureKind;
+import java.util.Objects;
+
+/**
+ * What {@link StsPolicyCache} found for a policy domain: a policy to apply (whatever its mode; mode
+ * {@code none} means "treat as no policy", STS-21, which is the decision layer's business), no policy, or
+ * no policy because a fetch failed with nothing valid cached (STS-15: deliver as if there were no
+ * MTA-STS, but TLS-RPT records the failure). Immutable.
+ */
+public sealed interface StsLookup {
+
+    /** Where an applied policy came from, for logs and {@code policy explain}. */
+    enum Source { CACHE, FETCH }
+
+    record Applied(StsCacheEntry entry, Source source, String reason) implements StsLookup {
+        public Applied {
+            Objects.requireNonNull(entry);
+            Objects.requireNonNull(source);
+            Objects.requireNonNull(reason);
+        }
+    }
+
+    /** No TXT record, a malformed one, a recent failure still backing off, or an expired cache entry. */
+    record NoPolicy(String reason) implements StsLookup {
+        public NoPolicy {
+            Objects.requireNonNull(reason);
+        }
+    }
+
+    /** The TXT record asked for a fetch, the fetch failed, and nothing valid was cached. */
+    record FetchFailed(StsFailureKind kind, String reason) implements StsLookup {
+        public FetchFailed {
+            Objects.requireNonNull(kind);
+            Objects.requireNonNull(reason);
+        }
+    }
+}

@@ -16,9 +16,9 @@ import picocli.CommandLine;
  * {@code rampart policy explain DOMAIN [--json] [--probe]}: what transport security the running relay
  * would apply to a destination and why (the MX set and its DNSSEC status, per host the addresses, TLSA
  * records and the decision), asked over the admin API; {@code --probe} adds a live EHLO/STARTTLS/handshake
- * per MX host that never sends mail. Exit 0 when hosts would be tried, 1 when the relay cannot be reached
- * or the destination would be deferred or bounced before any connection, 2 on bad usage (a name that is
- * not a domain).
+ * per MX host that never sends mail. Exit 0 when at least one host would be connected to, 1 when the relay
+ * cannot be reached or the destination would be deferred or bounced before any connection (including when
+ * every MX host is skipped), 2 on bad usage (a name that is not a domain).
  */
 @CommandLine.Command(name = "policy", mixinStandardHelpOptions = true,
         description = "Show the TLS policy the relay applies to a destination.")
@@ -71,8 +71,24 @@ final class PolicyCommand implements Runnable {
         }
         out.print(json ? pretty(answer) : PolicyText.explain(answer));
         out.flush();
-        return answer.path("decision").path("action").asText().equals("try-hosts")
-                ? Main.ExitCode.OK : Main.ExitCode.FAILURE;
+        return wouldConnect(answer) ? Main.ExitCode.OK : Main.ExitCode.FAILURE;
+    }
+
+    /**
+     * True when the domain's hosts would be tried and at least one of them would be connected to; a
+     * destination whose every host is skipped (e.g. its only MX has a bogus TLSA RRset) is deferred before
+     * any connection, like a domain-level defer.
+     */
+    private static boolean wouldConnect(JsonNode answer) {
+        if (!answer.path("decision").path("action").asText().equals("try-hosts")) {
+            return false;
+        }
+        for (JsonNode host : answer.path("hosts")) {
+            if (host.path("plan").path("action").asText().equals("connect")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Optional<String> nextHop(String text) {

@@ -77,6 +77,10 @@ class PolicyExplainTest {
         tlsa.put("_25._tcp.mx1.dane.example", new DnsResult.Records<>(List.of(DANE_EE, PKIX_EE), DnssecStatus.SECURE,
                 "_25._tcp.mx1.dane.example", Duration.ofHours(1)));
         tlsa.put("_25._tcp.mx2.dane.example", new DnsResult.Failure<>(DnsResult.FailureKind.BOGUS, "RRSIG expired"));
+        InetAddress a3 = InetAddress.getByAddress("mx.bogus.example", new byte[] {(byte) 192, 0, 2, 3});
+        mx.put("bogus.example", new MxResolution.Hosts("bogus.example", List.of(
+                new MxHost("mx.bogus.example", 10, List.of(a3), DnssecStatus.SECURE)), DnssecStatus.SECURE, false, List.of()));
+        tlsa.put("_25._tcp.mx.bogus.example", new DnsResult.Failure<>(DnsResult.FailureKind.BOGUS, "RRSIG expired"));
         mx.put("nx.example", new MxResolution.Permanent("nx.example", "5.1.2", "nx.example does not exist (NXDOMAIN)"));
         DestinationPlanner planner = new DestinationPlanner(
                 domain -> CompletableFuture.completedFuture(mx.get(domain)),
@@ -171,6 +175,14 @@ class PolicyExplainTest {
         Run r = run("policy", "explain", "--admin", adminUrl, "nx.example");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("decision: bounce 5.1.2: nx.example does not exist (NXDOMAIN)");
+    }
+
+    @Test
+    void aDomainWhoseEveryHostIsSkippedExitsOne() {
+        Run r = run("policy", "explain", "--admin", adminUrl, "bogus.example");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("mx.bogus.example (preference 10)",
+                "decision: skip, no connection (4.7.5): TLSA lookup bogus: RRSIG expired");
     }
 
     @Test

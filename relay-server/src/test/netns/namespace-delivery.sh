@@ -171,7 +171,12 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "${msg:-}" ] || fail "the message did not reach the MX's Maildir"
-line=$(grep -E 'rampart\.delivery .*rcpt=user@example\.test status=sent' "$W/rampart.out" | tail -n 1)
+# The MX may file the message before the relay has read its 250 and logged the attempt: wait for both.
+for _ in $(seq 1 300); do
+  line=$(grep -E 'rampart\.delivery .*rcpt=user@example\.test status=sent' "$W/rampart.out" | tail -n 1 || true)
+  [ -n "$line" ] && break
+  sleep 0.1
+done
 [ -n "$line" ] || fail "no status=sent delivery log line"
 echo "$line" | grep -q 'relay=mx.example.test\[127.0.3.1\]:25 tls=unauthenticated ' || fail "delivery log line lacks relay/tls: $line"
 grep -q '(using TLSv1\.[23]' "$msg" || fail "the Received header of the delivered message shows no TLS"

@@ -147,9 +147,8 @@ public final class DiskQueue implements MessageQueue {
                     break;
                 }
             }
-            if (!claimed.isEmpty()) {
-                spool.sync(spool.dir(QueueState.ACTIVE));
-            }
+            // No directory flush here: a claim lost in a crash leaves the file where it was (incoming/ or
+            // deferred/), and recovery returns active/ to incoming/ anyway, so durability adds nothing.
             // Messages already moved must reach the caller, or they would sit in active/ until a restart;
             // the failure then surfaces on the next call, which meets the same file first.
             if (failure != null && claimed.isEmpty()) {
@@ -224,7 +223,8 @@ public final class DiskQueue implements MessageQueue {
             }
             Files.delete(file);
             index.remove(id);
-            spool.sync(file.getParent());
+            // No directory flush: a removal lost in a crash only brings back a message whose recipients are
+            // all final on disk; the scheduler finds nothing to deliver and completes it again.
         } finally {
             lock.unlock();
         }

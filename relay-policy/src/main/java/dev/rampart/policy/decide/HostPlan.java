@@ -21,21 +21,34 @@ public sealed interface HostPlan {
     TlsRptRecording tlsRpt();
 
     /**
+     * The policy that decided this host, for the delivery log ({@code policy=}): a skip under row 11 is
+     * {@link AppliedPolicy#MTA_STS}; the DNS-side skips (rows 5, 7, 9, 10) are {@link AppliedPolicy#DANE}.
+     */
+    AppliedPolicy policy();
+
+    /**
      * No connection to this host (rows 5, 7, 9, 10). The caller goes on to the next MX; when none is
      * left the domain is deferred (never bounced for this alone, never plaintext).
      *
      * @param reason precise, loggable, e.g. {@code TLSA lookup bogus: RRSIG expired}
      * @param status RFC 3463 status if this host ends up deciding the deferral: 4.7.5 for policy,
      *               4.4.3 for a failed TLSA lookup
+     * @param policy the policy that skipped the host
      */
-    record Skip(String hostName, String reason, String status, String why, TlsRptRecording tlsRpt)
-            implements HostPlan {
+    record Skip(String hostName, String reason, String status, String why, TlsRptRecording tlsRpt,
+                AppliedPolicy policy) implements HostPlan {
         public Skip {
             Objects.requireNonNull(hostName);
             Objects.requireNonNull(reason);
             Objects.requireNonNull(status);
             Objects.requireNonNull(why);
             Objects.requireNonNull(tlsRpt);
+            Objects.requireNonNull(policy);
+        }
+
+        /** A skip decided on the DNS side (rows 5, 7, 9, 10). */
+        public Skip(String hostName, String reason, String status, String why, TlsRptRecording tlsRpt) {
+            this(hostName, reason, status, why, tlsRpt, AppliedPolicy.DANE);
         }
     }
 

@@ -102,7 +102,8 @@ public final class PolicyDecider {
                     + " (mx: " + String.join(", ", a.policy().mx()) + ")", POLICY_STATUS,
                     "MTA-STS enforce: host matches no mx pattern; not contacted, next MX; re-check the policy id"
                             + " before a final bounce (row 11, STS-17, STS-19, QUE-16)",
-                    recorded(sts.rptPolicy, TlsRptResultType.VALIDATION_FAILURE, MX_NOT_IN_POLICY));
+                    recorded(sts.rptPolicy, TlsRptResultType.VALIDATION_FAILURE, MX_NOT_IN_POLICY),
+                    AppliedPolicy.MTA_STS);
         }
         return switch (facts.tlsa()) {
             case TlsaFacts.NotQueried n -> withoutTlsa(facts, daneOnly, sts, n.reason());

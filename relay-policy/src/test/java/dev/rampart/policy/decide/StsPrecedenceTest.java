@@ -74,6 +74,7 @@ class StsPrecedenceTest {
             HostPlan plan = PolicyDecider.decideHost(facts);
             assertThat(plan).isInstanceOfSatisfying(HostPlan.Skip.class, s -> {
                 assertThat(s.status()).isEqualTo("4.7.5");
+                assertThat(s.policy()).isEqualTo(AppliedPolicy.MTA_STS);
                 assertThat(s.reason()).contains(OTHER).contains("not in the MTA-STS policy");
                 assertThat(s.why()).contains("row 11").contains("QUE-16");
                 assertThat(s.tlsRpt()).isEqualTo(stsEntry(StsMode.ENFORCE,
@@ -110,7 +111,10 @@ class StsPrecedenceTest {
     @EnumSource(FailureKind.class)
     void pol04_row10_tlsaLookupFailureSkipsTheHostEvenUnderEnforce(FailureKind kind) {
         HostPlan plan = PolicyDecider.decideHost(secure(MX1, sts(StsMode.ENFORCE), failure(kind, "lookup failed")));
-        assertThat(plan).isInstanceOf(HostPlan.Skip.class);
+        assertThat(plan).isInstanceOfSatisfying(HostPlan.Skip.class, s -> {
+            assertThat(s.policy()).isEqualTo(AppliedPolicy.DANE);
+            assertThat(s.why()).contains("row " + (kind == FailureKind.BOGUS ? "9" : "10"));
+        });
     }
 
     // ---- rows 14, 15 -------------------------------------------------------------------------------
@@ -262,6 +266,37 @@ class StsPrecedenceTest {
                 sts(StsMode.ENFORCE)), HostAddressFacts.direct(OTHER, SECURE), new TlsaFacts.Answer(OTHER, noData(SECURE)));
         assertThat(PolicyDecider.decideHost(facts)).isInstanceOfSatisfying(HostPlan.Skip.class,
                 s -> assertThat(s.why()).contains("row 7"));
+    }
+
+    @Test
+    void invariants_pol02_pol04_sts19_holdForEveryStsModeAndTlsaAnswer() {
+        List<StsFacts> stsFacts = List.of(StsFacts.ABSENT, sts(StsMode.ENFORCE), sts(StsMode.TESTING), sts(StsMode.NONE),
+                new StsFacts.FetchFailed(StsFailureKind.FETCH_ERROR, "timeout"));
+        List<DnsResult<TlsaRecord>> answers = List.of(tlsa(SECURE, daneEe(1)), tlsa(SECURE, pkixEe(1)), noData(SECURE),
+                tlsa(INSECURE, daneEe(1)), failure(FailureKind.BOGUS, "bogus"), failure(FailureKind.TIMEOUT, "t"));
+        int checked = 0;
+        for (StsFacts s : stsFacts) {
+            for (String host : List.of(MX1, OTHER)) {
+                for (DnsResult<TlsaRecord> answer : answers) {
+                    HostPlan plan = PolicyDecider.decideHost(secure(host, s, answer));
+                    boolean enforce = s instanceof StsFacts.Applied a && a.mode() == StsMode.ENFORCE;
+                    if (enforce && host.equals(OTHER)) {
+                        assertThat(plan).as("STS-19 row 11").isInstanceOf(HostPlan.Skip.class);
+                    } else if (answer instanceof DnsResult.Failure<TlsaRecord>) {
+                        assertThat(plan).as("POL-04").isInstanceOf(HostPlan.Skip.class);
+                    } else if (answer.equals(tlsa(SECURE, daneEe(1)))) {
+                        assertThat(connect(plan).authentication()).as("POL-02").isInstanceOf(Authentication.Dane.class);
+                    } else if (enforce) {
+                        assertThat(connect(plan).authentication()).as("STS-19")
+                                .isEqualTo(new Authentication.Pkix(List.of(host)));
+                    } else {
+                        assertThat(connect(plan).authentication()).isEqualTo(Authentication.NONE);
+                    }
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(5 * 2 * 6);
     }
 
     // ---- plan invariants ---------------------------------------------------------------------------

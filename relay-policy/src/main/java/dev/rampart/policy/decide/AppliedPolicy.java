@@ -8,7 +8,13 @@ public enum AppliedPolicy {
     /** No policy applied: opportunistic TLS. Never logged as secure to the domain (MX-15). */
     NONE("none"),
     /** DANE (RFC 7672): usable TLSA, or TLSA present but all unusable (TLS required, unauthenticated). */
-    DANE("dane");
+    DANE("dane"),
+    /**
+     * MTA-STS (RFC 8461), logged as {@code mta-sts}: a policy in {@code enforce} or {@code testing} mode
+     * decided the host's plan and DANE did not (rows 14, 16, 17). Row 15 stays {@link #DANE}: DANE
+     * requires the TLS there and MTA-STS only audits.
+     */
+    MTA_STS("mta-sts");
 
     private final String logName;
 

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * How the server certificate must be checked; the delivery code builds the trust manager from this and
- * nothing else. PKIX (MTA-STS, manual {@code secure}) arrives as a further record. Immutable.
+ * nothing else. Immutable.
  */
 public sealed interface Authentication {
 
@@ -31,6 +31,24 @@ public sealed interface Authentication {
             }
             if (referenceIds.isEmpty()) {
                 throw new IllegalArgumentException("DANE authentication needs the TLSA base domain as reference id");
+            }
+        }
+    }
+
+    /**
+     * WebPKI (MTA-STS, STS-18; later manual {@code secure}): the chain must be unexpired and reach a
+     * trusted root (the JDK roots plus the configured {@code tls.trust-store}), and a SAN dNSName of the
+     * leaf must match one of {@code referenceIds} (a wildcard covers the leftmost label only; the CN is
+     * ignored). For MTA-STS the only reference id is the MX host name as published, never a name taken
+     * from the certificate, and the SNI is that same name ({@link HostPlan.Connect#serverName}).
+     *
+     * @param referenceIds names the leaf must carry, never empty, lower case
+     */
+    record Pkix(List<String> referenceIds) implements Authentication {
+        public Pkix {
+            referenceIds = List.copyOf(referenceIds);
+            if (referenceIds.isEmpty()) {
+                throw new IllegalArgumentException("PKIX authentication needs at least one reference id");
             }
         }
     }

@@ -10,12 +10,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import dev.rampart.policy.sts.StsFailureKind;
+import dev.rampart.policy.sts.StsMxMatcher;
 
 /**
  * The precedence table of conformance §7 as total functions: facts in, {@link DomainPlan} and
- * {@link HostPlan} out (POL-01). Covers rows 5–10, 12, 13 and 19 today; MTA-STS rows read
- * {@link StsFacts} and the further manual levels extend {@link ManualPolicy}, each caught by an
- * exhaustive switch here. No clock, no I/O, no logging; thread-safe.
+ * {@link HostPlan} out (POL-01). Covers rows 5–19 except the manual levels 1–4 (which extend
+ * {@link ManualPolicy}, each caught by an exhaustive switch here). No clock, no I/O, no logging;
+ * thread-safe.
+ *
+ * <p>MTA-STS (rows 11, 14–18): an {@code enforce} policy's mx filter applies to every host before its
+ * TLSA answer is looked at (row 11, POL-01 step 3); usable TLSA then decides alone whatever the mode
+ * (row 12, POL-02, POL-03); a failed TLSA lookup skips the host even under {@code enforce} (POL-04);
+ * STS authenticates only hosts without usable TLSA (rows 14–17); {@code none} is no policy (STS-21).
+ * {@code dane-only} ignores MTA-STS (rows 5–7).
  *
  * <p>Invariants the tests pin down: usable secure TLSA always means TLS required and DANE-only
  * authentication (DANE-07, POL-02); a TLSA lookup error or bogus answer always skips the host
@@ -86,17 +94,27 @@ public final class PolicyDecider {
             case ManualPolicy.Dane d -> false;
             case ManualPolicy.DaneOnly d -> true;
         };
+        Sts sts = daneOnly ? Sts.NO_POLICY : Sts.of(facts.domain().sts(), host);
+        if (sts.mode == Sts.Mode.ENFORCE && !sts.admitted) {
+            // Row 11, STS-19: never contacted, whatever its TLSA says; treated like an unreachable MX.
+            StsFacts.Applied a = (StsFacts.Applied) facts.domain().sts();
+            return new HostPlan.Skip(host, "MX host " + host + " is not in the MTA-STS policy of " + a.policyDomain()
+                    + " (mx: " + String.join(", ", a.policy().mx()) + ")", POLICY_STATUS,
+                    "MTA-STS enforce: host matches no mx pattern; not contacted, next MX; re-check the policy id"
+                            + " before a final bounce (row 11, STS-17, STS-19, QUE-16)",
+                    recorded(sts.rptPolicy, TlsRptResultType.VALIDATION_FAILURE, MX_NOT_IN_POLICY),
+                    AppliedPolicy.MTA_STS);
+        }
         return switch (facts.tlsa()) {
-            case TlsaFacts.NotQueried n -> withoutTlsa(facts, daneOnly, n.reason());
-            case TlsaFacts.Answer a -> withAnswer(facts, daneOnly, a);
+            case TlsaFacts.NotQueried n -> withoutTlsa(facts, daneOnly, sts, n.reason());
+            case TlsaFacts.Answer a -> withAnswer(facts, daneOnly, sts, a);
         };
     }
 
-    private static HostPlan withoutTlsa(HostFacts facts, boolean daneOnly, String reason) {
+    private static HostPlan withoutTlsa(HostFacts facts, boolean daneOnly, Sts sts, String reason) {
         String host = facts.hostName();
         if (!daneOnly) {
-            String mx15 = facts.domain().mxSecure() ? "" : "; MX RRset insecure: never logged as secure (MX-15)";
-            return opportunistic(facts, reason + "; opportunistic TLS (DANE-09)" + mx15, noPolicyFound(facts));
+            return withoutDane(facts, sts, reason);
         }
         TlsRptRecording rpt = recorded(TlsRptPolicy.tlsaWithoutRecords(host, host), TlsRptResultType.DANE_REQUIRED, "");
         if (!facts.domain().mxSecure()) {
@@ -107,7 +125,25 @@ public final class PolicyDecider {
                 POLICY_STATUS, reason + "; dane-only skips the host (row 7, DANE-16)", rpt);
     }
 
-    private static HostPlan withAnswer(HostFacts facts, boolean daneOnly, TlsaFacts.Answer answer) {
+    /** Rows 16, 17 and 18: DANE does not apply to the host, so MTA-STS or nothing decides. */
+    private static HostPlan withoutDane(HostFacts facts, Sts sts, String reason) {
+        String host = facts.hostName();
+        String mx15 = facts.domain().mxSecure() ? "" : "; MX RRset insecure: never logged as secure (MX-15)";
+        return switch (sts.mode) {
+            case NONE -> opportunistic(facts, reason + "; opportunistic TLS (DANE-09)" + sts.noPolicyWhy + mx15,
+                    sts.withNoPolicyFound(noPolicyFound(facts)));
+            case ENFORCE -> new HostPlan.Connect(host, TlsRequirement.REQUIRED, pkix(host), host, "", List.of(),
+                    MINIMUM_TLS, AppliedPolicy.MTA_STS, reason + "; MTA-STS enforce: STARTTLS and PKIX with SAN = "
+                            + host + " required, SNI " + host + " (row 16, STS-18, STS-19)",
+                    sts.recording());
+            case TESTING -> new HostPlan.Connect(host, TlsRequirement.OPPORTUNISTIC, Authentication.NONE, host, "",
+                    List.of(), MINIMUM_TLS, AppliedPolicy.MTA_STS, reason + "; MTA-STS testing: opportunistic TLS,"
+                            + " PKIX with SAN = " + host + " checked and reported only (row 17, STS-20)" + sts.testingWhy,
+                    sts.recording(), pkix(host));
+        };
+    }
+
+    private static HostPlan withAnswer(HostFacts facts, boolean daneOnly, Sts sts, TlsaFacts.Answer answer) {
         String host = facts.hostName();
         String base = answer.baseDomain();
         String where = TlsaBase.queryName(base, TlsaBase.SMTP_PORT);
@@ -125,14 +161,15 @@ public final class PolicyDecider {
                     ? new HostPlan.Skip(host, "dane-only: no secure TLSA at " + where, POLICY_STATUS,
                             "no secure TLSA RRset at " + where + "; dane-only skips the host (row 7, DANE-16)",
                             recorded(TlsRptPolicy.tlsaWithoutRecords(base, host), TlsRptResultType.DANE_REQUIRED, ""))
-                    : opportunistic(facts, "no secure TLSA RRset at " + where
-                            + "; DANE does not apply, opportunistic TLS (DANE-09)", noPolicyFound(facts));
+                    : withoutDane(facts, sts, "no secure TLSA RRset at " + where + "; DANE does not apply");
             // classify() says SECURE_RECORDS only for a secure, non-empty Records answer.
-            case SECURE_RECORDS -> withRecords(facts, daneOnly, base, ((DnsResult.Records<TlsaRecord>) result).records());
+            case SECURE_RECORDS -> withRecords(facts, daneOnly, sts, base,
+                    ((DnsResult.Records<TlsaRecord>) result).records());
         };
     }
 
-    private static HostPlan withRecords(HostFacts facts, boolean daneOnly, String base, List<TlsaRecord> all) {
+    private static HostPlan withRecords(HostFacts facts, boolean daneOnly, Sts sts, String base,
+                                        List<TlsaRecord> all) {
         String host = facts.hostName();
         String where = TlsaBase.queryName(base, TlsaBase.SMTP_PORT);
         List<TlsaRecord> usable = all.stream().filter(TlsaUsability::usable).toList();
@@ -152,10 +189,21 @@ public final class PolicyDecider {
                             + " (row 7, DANE-06, DANE-16)",
                     recorded(rptPolicy, TlsRptResultType.DANE_REQUIRED, ""));
         }
-        return new HostPlan.Connect(host, TlsRequirement.REQUIRED, Authentication.NONE, base, base, all, MINIMUM_TLS,
-                AppliedPolicy.DANE, "secure TLSA RRset at " + where + " has only unusable records; STARTTLS required,"
-                        + " certificate not authenticated (row 13, DANE-08)",
-                recorded(rptPolicy, TlsRptResultType.TLSA_INVALID, "all-unusable"));
+        TlsRptRecording.Recorded tlsaEntry = recorded(rptPolicy, TlsRptResultType.TLSA_INVALID, "all-unusable");
+        String unusable = "secure TLSA RRset at " + where + " has only unusable records; STARTTLS required";
+        return switch (sts.mode) {
+            case NONE -> new HostPlan.Connect(host, TlsRequirement.REQUIRED, Authentication.NONE, base, base, all,
+                    MINIMUM_TLS, AppliedPolicy.DANE, unusable + ", certificate not authenticated (row 13, DANE-08)"
+                            + sts.noPolicyWhy, tlsaEntry);
+            case ENFORCE -> new HostPlan.Connect(host, TlsRequirement.REQUIRED, pkix(host), host, base, all,
+                    MINIMUM_TLS, AppliedPolicy.MTA_STS, unusable + "; MTA-STS enforce authenticates by PKIX with SAN = "
+                            + host + ", SNI " + host + " (row 14, DANE-08, STS-18, STS-19)",
+                    new TlsRptRecording.Each(List.of(sts.recording(), tlsaEntry)));
+            case TESTING -> new HostPlan.Connect(host, TlsRequirement.REQUIRED, Authentication.NONE, host, base, all,
+                    MINIMUM_TLS, AppliedPolicy.DANE, unusable + " (DANE-08); MTA-STS testing: PKIX with SAN = " + host
+                            + " checked and reported only, SNI " + host + " (row 15, STS-20)" + sts.testingWhy,
+                    new TlsRptRecording.Each(List.of(sts.recording(), tlsaEntry)), pkix(host));
+        };
     }
 
     /**
@@ -199,18 +247,81 @@ public final class PolicyDecider {
         return List.copyOf(ids);
     }
 
+    private static Authentication pkix(String host) {
+        return new Authentication.Pkix(List.of(host.toLowerCase(Locale.ROOT)));
+    }
+
+    /** The TLS-RPT {@code failure-reason-code} of row 11. */
+    public static final String MX_NOT_IN_POLICY = "mx-not-in-sts-policy";
+
+    /**
+     * {@link StsFacts} as one host sees them: the effective mode (STS-21 folds {@code none}, absence and a
+     * failed fetch into NONE), whether the host matches an mx pattern (STS-17, against the MX name), and
+     * the TLS-RPT pieces. {@code rptPolicy} is null exactly when no {@code sts} policy object exists
+     * (mode NONE); it never leaves this class.
+     */
+    private record Sts(Mode mode, boolean admitted, TlsRptPolicy rptPolicy, List<TlsRptFailure> failures,
+                       String noPolicyWhy, String testingWhy) {
+        enum Mode { NONE, ENFORCE, TESTING }
+
+        static final Sts NO_POLICY = new Sts(Mode.NONE, false, null, List.of(), "", "");
+
+        static Sts of(StsFacts facts, String host) {
+            return switch (facts) {
+                case StsFacts.Absent a -> NO_POLICY;
+                case StsFacts.FetchFailed f -> new Sts(Mode.NONE, false, null,
+                        List.of(TlsRptFailure.of(resultType(f.kind()))),
+                        "; MTA-STS policy unavailable, nothing cached: " + f.reason() + " (row 18)", "");
+                case StsFacts.Applied a -> {
+                    boolean admitted = StsMxMatcher.admits(a.policy(), host);
+                    TlsRptPolicy policy = TlsRptPolicy.sts(a.policy(), a.policyDomain());
+                    yield switch (a.mode()) {
+                        case NONE -> new Sts(Mode.NONE, false, null, List.of(), "; MTA-STS mode none: no policy (STS-21)", "");
+                        case ENFORCE -> new Sts(Mode.ENFORCE, admitted, policy, List.of(), "", "");
+                        case TESTING -> admitted
+                                ? new Sts(Mode.TESTING, true, policy, List.of(), "", "")
+                                : new Sts(Mode.TESTING, false, policy,
+                                        List.of(new TlsRptFailure(TlsRptResultType.VALIDATION_FAILURE, MX_NOT_IN_POLICY)),
+                                        "", "; host matches no mx pattern, reported only (STS-20)");
+                    };
+                }
+            };
+        }
+
+        TlsRptRecording.Recorded recording() {
+            return new TlsRptRecording.Recorded(rptPolicy, failures);
+        }
+
+        /** Row 18: {@code no-policy-found}, plus the {@code sts} fetch or parse failure when there was one. */
+        TlsRptRecording withNoPolicyFound(TlsRptRecording.Recorded noPolicy) {
+            if (failures.isEmpty()) {
+                return noPolicy;
+            }
+            TlsRptPolicy fetch = TlsRptPolicy.stsWithoutPolicy(noPolicy.policy().policyDomain());
+            return new TlsRptRecording.Each(List.of(noPolicy, new TlsRptRecording.Recorded(fetch, failures)));
+        }
+    }
+
+    private static TlsRptResultType resultType(StsFailureKind kind) {
+        return switch (kind) {
+            case FETCH_ERROR -> TlsRptResultType.STS_POLICY_FETCH_ERROR;
+            case POLICY_INVALID -> TlsRptResultType.STS_POLICY_INVALID;
+            case WEBPKI_INVALID -> TlsRptResultType.STS_WEBPKI_INVALID;
+        };
+    }
+
     private static HostPlan.Connect opportunistic(HostFacts facts, String why, TlsRptRecording rpt) {
         String host = facts.hostName();
         return new HostPlan.Connect(host, TlsRequirement.OPPORTUNISTIC, Authentication.NONE, host, "", List.of(),
                 MINIMUM_TLS, AppliedPolicy.NONE, why, rpt);
     }
 
-    private static TlsRptRecording noPolicyFound(HostFacts facts) {
+    private static TlsRptRecording.Recorded noPolicyFound(HostFacts facts) {
         return new TlsRptRecording.Recorded(TlsRptPolicy.noPolicyFound(facts.domain().nextHop(), facts.hostName()),
                 List.of());
     }
 
-    private static TlsRptRecording recorded(TlsRptPolicy policy, TlsRptResultType type, String reasonCode) {
+    private static TlsRptRecording.Recorded recorded(TlsRptPolicy policy, TlsRptResultType type, String reasonCode) {
         return new TlsRptRecording.Recorded(policy, List.of(new TlsRptFailure(type, reasonCode)));
     }
 

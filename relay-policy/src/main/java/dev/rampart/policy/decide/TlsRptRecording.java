@@ -22,6 +22,21 @@ public sealed interface TlsRptRecording {
     }
 
     /**
+     * The one session is recorded once under each of these policies (RPT-01 per policy): rows 14 and 15
+     * ({@code sts} and {@code tlsa}), and row 18 after a failed policy fetch ({@code no-policy-found} plus
+     * an {@code sts} entry whose known failure is the fetch or parse error). Handshake failures apply to
+     * every entry; a report-only PKIX failure ({@link HostPlan.Connect#audit}) only to the {@code sts} one.
+     */
+    record Each(List<Recorded> entries) implements TlsRptRecording {
+        public Each {
+            entries = List.copyOf(entries);
+            if (entries.size() < 2) {
+                throw new IllegalArgumentException("Each needs at least two entries; use Recorded for one");
+            }
+        }
+    }
+
+    /**
      * Nothing is recorded: optional transient cases (row 10, RFC 8460 §4.3.4), and later manual levels
      * none/may/encrypt/secure, address literals and {@code TLS-Required: No} (rows 1–4, 19, 20).
      */

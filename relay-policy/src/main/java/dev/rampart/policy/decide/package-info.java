@@ -20,7 +20,15 @@
  *       {@link dev.rampart.policy.decide.Verdict#of} folds them into "delivered via host i" or
  *       "defer with status and reason".</li>
  * </ol>
- * Every plan carries its TLS-RPT facts ({@link dev.rampart.policy.decide.TlsRptRecording}) so the
+ * MTA-STS enters as {@link dev.rampart.policy.decide.StsFacts} on the domain facts (from the policy cache,
+ * before any host is decided). A {@code Connect} then authenticates by
+ * {@link dev.rampart.policy.decide.Authentication.Pkix} under {@code enforce} (rows 14, 16), or carries the
+ * same check as a report-only {@link dev.rampart.policy.decide.HostPlan.Connect#audit} under
+ * {@code testing} (rows 15, 17): the delivery code runs the audit on the presented chain after the
+ * handshake, records its failure for TLS-RPT and the log, and delivers regardless. Logged as
+ * {@code policy=mta-sts} ({@link dev.rampart.policy.decide.AppliedPolicy#MTA_STS}).
+ *
+ * <p>Every plan carries its TLS-RPT facts ({@link dev.rampart.policy.decide.TlsRptRecording}) so the
  * recorder needs nothing but the plan and what the handshake showed.
  */
 package dev.rampart.policy.decide;

@@ -198,6 +198,7 @@ public final class PolicyJson {
                 p.put("tls", c.requirement().name().toLowerCase(Locale.ROOT));
                 p.put("authentication", switch (c.authentication()) {
                     case Authentication.Dane d -> "dane";
+                    case Authentication.Pkix k -> "pkix";
                     case Authentication.None n -> "none";
                 });
                 p.put("sni", c.sni().orElse(""));

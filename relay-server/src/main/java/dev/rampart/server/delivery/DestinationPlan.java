@@ -48,12 +48,10 @@ public record DestinationPlan(String nextHop, ManualPolicy manual, MxResolution 
      * level demands DANE and DANE governs the session, else the plan's applied policy.
      */
     public String policyLabel(HostPlan plan) {
-        return switch (plan) {
-            case HostPlan.Skip s -> manualLabel("dane");
-            case HostPlan.Connect c -> switch (c.policy()) {
-                case NONE -> "none";
-                case DANE -> manualLabel(c.policy().logName());
-            };
+        return switch (plan.policy()) {
+            case NONE -> "none";
+            case DANE -> manualLabel(plan.policy().logName());
+            case MTA_STS -> plan.policy().logName();
         };
     }
 

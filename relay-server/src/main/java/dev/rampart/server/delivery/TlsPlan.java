@@ -58,6 +58,22 @@ public sealed interface TlsPlan {
      * {@link DaneTrustManager} over the usable records, SNI = TLSA base domain (DANE-13), and no
      * hostname verification (the DANE verifier does the DANE-14 name checks itself).
      */
+    private static X509TrustManager jdkPkixTrustManager() {
+        try {
+            javax.net.ssl.TrustManagerFactory tmf =
+                    javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init((java.security.KeyStore) null);
+            for (javax.net.ssl.TrustManager tm : tmf.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x) {
+                    return x;
+                }
+            }
+            throw new IllegalStateException("the JDK offers no X.509 trust manager");
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK trust store cannot be loaded: " + e.getMessage(), e);
+        }
+    }
+
     static TlsPlan forHost(HostPlan.Connect plan, InstantSource clock) {
         String peer = plan.sni().orElse(plan.hostName());
         return switch (plan.requirement()) {
@@ -69,6 +85,9 @@ public sealed interface TlsPlan {
                 case Authentication.Dane d -> new Required(
                         new DaneTrustManager(d.usableRecords(), d.referenceIds(), plan.serverName(), clock),
                         plan.serverName(), false, "dane");
+                // MTA-STS (STS-18): PKIX to the JDK roots and the name checked by the TLS engine against the
+                // MX host, which is also the SNI. The extra tls.trust-store arrives with MTA-STS delivery.
+                case Authentication.Pkix k -> new Required(jdkPkixTrustManager(), k.referenceIds().get(0), true, "pkix");
             };
         };
     }

@@ -7,8 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -196,11 +198,9 @@ public final class SmtpCommandParser {
         String envId = "";
         Ret ret = Ret.UNSPECIFIED;
         Set<String> seen = new HashSet<>();
-        String rest = split.get().rest();
-        for (String param : rest.isEmpty() ? new String[0] : rest.split(" +")) {
-            int eq = param.indexOf('=');
-            String key = (eq < 0 ? param : param.substring(0, eq)).toUpperCase(Locale.ROOT);
-            String value = eq < 0 ? null : param.substring(eq + 1);
+        for (Param param : parameters(split.get().rest())) {
+            String key = param.key();
+            String value = param.value();
             Optional<SmtpReply> bad = checkParameter(key, value, seen);
             if (bad.isPresent()) {
                 return invalid(bad.get());
@@ -263,7 +263,7 @@ public final class SmtpCommandParser {
                 }
             }
         }
-        return new SmtpCommand.Mail(sender, ascii, size, body, smtpUtf8, requireTls, envId, ret, !rest.isEmpty());
+        return new SmtpCommand.Mail(sender, ascii, size, body, smtpUtf8, requireTls, envId, ret, !split.get().rest().isEmpty());
     }
 
     private static SmtpCommand rcpt(String args) {
@@ -286,11 +286,9 @@ public final class SmtpCommandParser {
         String orcpt = "";
         Set<Notify> notify = EnumSet.noneOf(Notify.class);
         Set<String> seen = new HashSet<>();
-        String rest = split.get().rest();
-        for (String param : rest.isEmpty() ? new String[0] : rest.split(" +")) {
-            int eq = param.indexOf('=');
-            String key = (eq < 0 ? param : param.substring(0, eq)).toUpperCase(Locale.ROOT);
-            String value = eq < 0 ? null : param.substring(eq + 1);
+        for (Param param : parameters(split.get().rest())) {
+            String key = param.key();
+            String value = param.value();
             Optional<SmtpReply> bad = checkParameter(key, value, seen);
             if (bad.isPresent()) {
                 return invalid(bad.get());
@@ -315,7 +313,7 @@ public final class SmtpCommandParser {
                 }
             }
         }
-        return new SmtpCommand.Rcpt(recipient, ascii, orcpt, notify, !rest.isEmpty());
+        return new SmtpCommand.Rcpt(recipient, ascii, orcpt, notify, !split.get().rest().isEmpty());
     }
 
     /** RFC 3461 §4.1: NEVER alone, or a non-empty list of SUCCESS, FAILURE, DELAY. */
@@ -360,6 +358,23 @@ public final class SmtpCommandParser {
             return Optional.empty();
         }
         return Optional.of(type + ";" + decoded.get());
+    }
+
+    /** One ESMTP parameter as received (RFC 5321 §4.1.2): keyword upper-cased, value null when no "=". */
+    private record Param(String key, String value) {}
+
+    /** The space-separated parameters after a MAIL or RCPT path, in order. */
+    private static List<Param> parameters(String rest) {
+        if (rest.isEmpty()) {
+            return List.of();
+        }
+        List<Param> params = new ArrayList<>();
+        for (String param : rest.split(" +")) {
+            int eq = param.indexOf('=');
+            params.add(new Param((eq < 0 ? param : param.substring(0, eq)).toUpperCase(Locale.ROOT),
+                    eq < 0 ? null : param.substring(eq + 1)));
+        }
+        return params;
     }
 
     private static Optional<SmtpReply> checkParameter(String key, String value, Set<String> seen) {

@@ -82,7 +82,7 @@ public final class RelayServer implements AutoCloseable {
     private final DnssecSelfCheck dnssecCheck;
     private final ScheduledExecutorService dnssecScheduler;
     private final DestinationPlanner planner;
-    private final DeliveryClient probeClient;
+    private final DeliveryClient smtpClient;
     private final DeliveryScheduler scheduler;
     private final SmtpServer smtp;
     private final AdminServer admin;
@@ -137,12 +137,13 @@ public final class RelayServer implements AutoCloseable {
                 RandomGenerator.getDefault());
 
         this.planner = new DestinationPlanner(mx, gated::tlsa, policyMap(config.tls()));
+        // One SMTP client (one event loop group) serves deliveries and `policy explain --probe` alike.
+        this.smtpClient = new DeliveryClient(config.delivery());
         this.scheduler = new DeliveryScheduler(config, queue, planner, new Rfc3464DsnWriter(config.smtp().hostname()),
-                metrics, clock);
+                metrics, clock, smtpClient);
         this.smtp = new SmtpServer(config.smtp(), queue, id -> scheduler.wake(), metrics, clock);
-        this.probeClient = new DeliveryClient(config.delivery());
         this.admin = new AdminServer(config.admin().listen(), metrics, List.<ReadinessCheck>of(this::queueProblem, this::dnssecProblem),
-                queue, scheduler::wake, new Explainer(planner, new PolicyProbe(probeClient, clock)));
+                queue, scheduler::wake, new Explainer(planner, new PolicyProbe(smtpClient, clock)));
     }
 
     /** Starts delivery, then binds the SMTP and admin listeners; on failure everything started is stopped. */
@@ -199,7 +200,7 @@ public final class RelayServer implements AutoCloseable {
         closeQuietly("smtp listener", smtp);
         closeQuietly("delivery scheduler", scheduler);
         closeQuietly("admin listener", admin);
-        closeQuietly("probe client", probeClient);
+        closeQuietly("smtp client", smtpClient);
         closeQuietly("queue", queue);
         dnssecScheduler.shutdownNow();
         dnsExecutor.shutdownNow();

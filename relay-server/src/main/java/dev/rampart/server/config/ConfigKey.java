@@ -1,5 +1,6 @@
 package dev.rampart.server.config;
 
+import dev.rampart.server.config.ValueType.BooleanValue;
 import dev.rampart.server.config.ValueType.CidrValue;
 import dev.rampart.server.config.ValueType.DurationValue;
 import dev.rampart.server.config.ValueType.EnumValue;
@@ -136,6 +137,16 @@ public final class ConfigKey<T> {
     /** POL-10, DANE-16: manual per-destination levels; the file's lines are checked by the loader. */
     public static final ConfigKey<Path> TLS_POLICY_MAP = key("tls.policy-map",
             new PathValue(true), null, c -> c.tls().policyMap());
+    /** Shadow mode: every policy is evaluated and what it would have blocked is logged and counted, but
+     *  delivery goes on as opportunistic TLS would. */
+    public static final ConfigKey<RampartConfig.Enforcement> TLS_ENFORCEMENT = key("tls.enforcement",
+            new EnumValue<>(RampartConfig.Enforcement.class), "enforce", c -> c.tls().enforcement());
+    /** RFC 8461 discovery; off means no domain ever gets an MTA-STS policy. */
+    public static final ConfigKey<Boolean> MTA_STS_ENABLED = key("mta-sts.enabled",
+            new BooleanValue(), "true", c -> c.tls().mtaSts().enabled());
+    /** STS-13: the persistent policy cache; default {@code <queue.dir>/mta-sts}. */
+    public static final ConfigKey<Path> MTA_STS_CACHE_DIR = key("mta-sts.cache-dir",
+            new PathValue(false), null, c -> c.tls().mtaSts().cacheDir());
     public static final ConfigKey<RampartConfig.LogFormat> LOG_FORMAT = key("log.format",
             new EnumValue<>(RampartConfig.LogFormat.class), "text", c -> c.log().format());
     public static final ConfigKey<String> LOG_LEVEL = key("log.level",
@@ -152,7 +163,8 @@ public final class ConfigKey<T> {
             DELIVERY_MAIL_TIMEOUT, DELIVERY_RCPT_TIMEOUT, DELIVERY_DATA_INIT_TIMEOUT, DELIVERY_DATA_BLOCK_TIMEOUT,
             DELIVERY_DATA_DONE_TIMEOUT, DELIVERY_CONNECTION_REUSE_IDLE, DELIVERY_ADDRESS_PREFERENCE,
             ADMIN_LISTEN, DNS_SERVERS, DNS_TIMEOUT, DNS_DNSSEC, DNS_TRUST_ANCHORS, DNS_SELF_CHECK_SECURE_NAME,
-            DNS_SELF_CHECK_BOGUS_NAME, DNS_SELF_CHECK_INTERVAL, TLS_TRUST_STORE, TLS_POLICY_MAP, LOG_FORMAT, LOG_LEVEL);
+            DNS_SELF_CHECK_BOGUS_NAME, DNS_SELF_CHECK_INTERVAL, TLS_TRUST_STORE, TLS_POLICY_MAP, TLS_ENFORCEMENT,
+            MTA_STS_ENABLED, MTA_STS_CACHE_DIR, LOG_FORMAT, LOG_LEVEL);
 
     private static final Map<String, ConfigKey<?>> BY_PATH = index(ALL, ConfigKey::path);
     private static final Map<String, ConfigKey<?>> BY_ENV = index(ALL, ConfigKey::environmentVariable);

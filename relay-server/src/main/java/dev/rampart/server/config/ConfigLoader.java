@@ -443,7 +443,9 @@ public final class ConfigLoader {
                         v.get(ConfigKey.DNS_DNSSEC), v.get(ConfigKey.DNS_TRUST_ANCHORS),
                         v.get(ConfigKey.DNS_SELF_CHECK_SECURE_NAME), v.get(ConfigKey.DNS_SELF_CHECK_BOGUS_NAME),
                         v.get(ConfigKey.DNS_SELF_CHECK_INTERVAL)),
-                new RampartConfig.Tls(v.get(ConfigKey.TLS_TRUST_STORE), v.get(ConfigKey.TLS_POLICY_MAP)),
+                new RampartConfig.Tls(v.get(ConfigKey.TLS_TRUST_STORE), v.get(ConfigKey.TLS_POLICY_MAP),
+                        v.get(ConfigKey.TLS_ENFORCEMENT),
+                        new RampartConfig.MtaSts(v.get(ConfigKey.MTA_STS_ENABLED), v.get(ConfigKey.MTA_STS_CACHE_DIR))),
                 new RampartConfig.Log(v.get(ConfigKey.LOG_FORMAT), v.get(ConfigKey.LOG_LEVEL)));
     }
 

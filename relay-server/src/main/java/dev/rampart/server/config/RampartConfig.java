@@ -99,10 +99,19 @@ public record RampartConfig(Smtp smtp, Queue queue, Delivery delivery, Admin adm
     public enum Dnssec { VALIDATE, TRUST_AD, OFF }
 
     /** Outbound TLS. {@code policyMap} may be null (no manual levels: every destination gets {@code dane}). */
-    public record Tls(Path trustStore, Path policyMap) {
-        /** Without a policy map. */
+    public record Tls(Path trustStore, Path policyMap, Enforcement enforcement, MtaSts mtaSts) {
+        public Tls {
+            java.util.Objects.requireNonNull(enforcement);
+            java.util.Objects.requireNonNull(mtaSts);
+        }
+
+        /** Without a policy map, enforcing, MTA-STS on with the cache under the default directory. */
         public Tls(Path trustStore) {
             this(trustStore, null);
+        }
+
+        public Tls(Path trustStore, Path policyMap) {
+            this(trustStore, policyMap, Enforcement.ENFORCE, new MtaSts(true, null));
         }
 
         /** The manual per-destination TLS levels (POL-10), one {@code <domain> <level>} a line. */
@@ -113,6 +122,19 @@ public record RampartConfig(Smtp smtp, Queue queue, Delivery delivery, Admin adm
         /** Extra PEM CA bundle added to the JDK roots wherever a certificate is PKIX-verified. */
         public Optional<Path> trustStorePath() {
             return Optional.ofNullable(trustStore);
+        }
+    }
+
+    /** Whether TLS policies block delivery ({@code enforce}) or are only evaluated and reported ({@code shadow}). */
+    public enum Enforcement { ENFORCE, SHADOW }
+
+    /**
+     * MTA-STS discovery (RFC 8461). {@code cacheDir} may be null: then the cache lives in
+     * {@code <queue.dir>/mta-sts}, beside the queue it serves (one volume to mount in a container).
+     */
+    public record MtaSts(boolean enabled, Path cacheDir) {
+        public Path cacheDirOr(Path queueDir) {
+            return cacheDir != null ? cacheDir : queueDir.resolve("mta-sts");
         }
     }
 

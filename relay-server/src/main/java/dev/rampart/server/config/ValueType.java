@@ -187,6 +187,23 @@ sealed interface ValueType<T> {
         }
     }
 
+    /** {@code true} or {@code false} (YAML booleans arrive as these words; "yes"/"no" are refused as ambiguous). */
+    record BooleanValue() implements ValueType<Boolean> {
+        @Override
+        public Boolean parse(String text, Path workingDirectory) {
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+            };
+        }
+
+        @Override
+        public String format(Boolean value) {
+            return value.toString();
+        }
+    }
+
     /** One of a fixed set of lower-case words, mapped to the enum constant of the same name ("trust-ad" ⇔ TRUST_AD). */
     record EnumValue<E extends Enum<E>>(Class<E> type) implements ValueType<E> {
         @Override

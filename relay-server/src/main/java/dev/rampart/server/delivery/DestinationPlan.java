@@ -7,6 +7,7 @@ import dev.rampart.policy.decide.ManualPolicy;
 import dev.rampart.policy.decide.TlsaFacts;
 import dev.rampart.policy.dns.MxHost;
 import dev.rampart.policy.dns.MxResolution;
+import dev.rampart.server.sts.StsOutcome;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,15 +18,23 @@ import java.util.Objects;
  * shows it. Immutable.
  *
  * @param hosts empty unless {@code domainPlan} is {@link DomainPlan.TryHosts}
+ * @param sts   the MTA-STS lookup the host decisions were taken on (TXT record, policy, its source)
  */
 public record DestinationPlan(String nextHop, ManualPolicy manual, MxResolution resolution, DomainPlan domainPlan,
-                              List<PlannedHost> hosts) {
+                              List<PlannedHost> hosts, StsOutcome sts) {
     public DestinationPlan {
         Objects.requireNonNull(nextHop);
         Objects.requireNonNull(manual);
         Objects.requireNonNull(resolution);
         Objects.requireNonNull(domainPlan);
         hosts = List.copyOf(hosts);
+        Objects.requireNonNull(sts);
+    }
+
+    /** A plan taken without looking at MTA-STS. */
+    public DestinationPlan(String nextHop, ManualPolicy manual, MxResolution resolution, DomainPlan domainPlan,
+                           List<PlannedHost> hosts) {
+        this(nextHop, manual, resolution, domainPlan, hosts, StsOutcome.notLookedUp(nextHop, "MTA-STS not looked up"));
     }
 
     /**

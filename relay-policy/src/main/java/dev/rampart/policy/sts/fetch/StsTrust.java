@@ -29,9 +29,11 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class StsTrust {
     private final SSLContext context;
+    private final X509TrustManager trustManager;
 
-    private StsTrust(SSLContext context) {
+    private StsTrust(SSLContext context, X509TrustManager trustManager) {
         this.context = context;
+        this.trustManager = trustManager;
     }
 
     /**
@@ -63,9 +65,18 @@ public final class StsTrust {
         params.setRevocationEnabled(false);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         tmf.init(new CertPathTrustManagerParameters(params));
+        X509TrustManager x509 = null;
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x) {
+                x509 = x;
+            }
+        }
+        if (x509 == null) {
+            throw new GeneralSecurityException("the PKIX trust manager factory offers no X.509 trust manager");
+        }
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return new StsTrust(ctx);
+        ctx.init(null, new TrustManager[] {x509}, null);
+        return new StsTrust(ctx, x509);
     }
 
     /** Reads every certificate of a PEM bundle (the format of {@code tls.trust-store}). */
@@ -81,6 +92,15 @@ public final class StsTrust {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot read certificates from " + bundle.getFileName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The same anchors for other PKIX checks: the MX certificate under MTA-STS (STS-18) and the manual
+     * {@code secure} level, so that {@code tls.trust-store} means one thing everywhere. The name check is
+     * the caller's (this checks the chain only).
+     */
+    public X509TrustManager trustManager() {
+        return trustManager;
     }
 
     SSLContext context() {

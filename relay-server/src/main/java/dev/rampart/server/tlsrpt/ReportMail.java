@@ -30,11 +30,20 @@ public final class ReportMail {
      */
     public static byte[] build(ReportFile file, String from, String to, Instant now, Optional<DkimSigner> signer) {
         TlsRptReport r = file.report();
+        return build(new Meta(r.reportId(), r.reportDomain(), r.submitter(), r.day(), file.name()), file.gzipped(),
+                from, to, now, signer);
+    }
+
+    /** What the mail says about its report, kept with a pending delivery so a retry builds the same mail. */
+    public record Meta(String reportId, String reportDomain, String submitter, java.time.LocalDate day, String fileName) {}
+
+    public static byte[] build(Meta r, byte[] gzipped, String from, String to, Instant now, Optional<DkimSigner> signer) {
         String boundary = "tlsrpt-" + Integer.toHexString(r.reportId().hashCode()) + "-" + now.getEpochSecond();
         String messageId = "<" + r.reportId().replaceAll("[^A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]", "_") + ">";
         if (!messageId.contains("@")) {
             messageId = messageId.substring(0, messageId.length() - 1) + "@" + r.submitter() + ">";
         }
+        Instant start = r.day().atStartOfDay().toInstant(ZoneOffset.UTC);
         StringBuilder m = new StringBuilder();
         m.append("From: ").append(from).append("\r\n");
         m.append("To: ").append(to).append("\r\n");
@@ -54,13 +63,13 @@ public final class ReportMail {
         m.append("Content-Type: text/plain; charset=us-ascii\r\n");
         m.append("Content-Transfer-Encoding: 7bit\r\n\r\n");
         m.append("This is an aggregate TLS report from ").append(r.submitter()).append(" for ").append(r.reportDomain())
-                .append(",\r\ncovering ").append(r.start()).append(" to ").append(r.end()).append(" (")
-                .append(r.sessions()).append(" sessions).\r\nReport-ID: ").append(r.reportId()).append("\r\n\r\n");
+                .append(",\r\ncovering ").append(start).append(" to ").append(start.plusSeconds(86_399))
+                .append(".\r\nReport-ID: ").append(r.reportId()).append("\r\n\r\n");
         m.append("--").append(boundary).append("\r\n");
         m.append("Content-Type: application/tlsrpt+gzip\r\n");
         m.append("Content-Transfer-Encoding: base64\r\n");
-        m.append("Content-Disposition: attachment;\r\n filename=\"").append(file.name()).append("\"\r\n\r\n");
-        m.append(Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(file.gzipped())).append("\r\n\r\n");
+        m.append("Content-Disposition: attachment;\r\n filename=\"").append(r.fileName()).append("\"\r\n\r\n");
+        m.append(Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(gzipped)).append("\r\n\r\n");
         m.append("--").append(boundary).append("--\r\n");
         byte[] message = m.toString().getBytes(StandardCharsets.US_ASCII);
         if (signer.isEmpty()) {

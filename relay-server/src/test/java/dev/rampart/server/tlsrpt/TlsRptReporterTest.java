@@ -222,6 +222,40 @@ class TlsRptReporterTest {
         assertThat(queue.list()).isEmpty();
     }
 
+    @Test
+    void rep03_theDailyScheduleSendsEachFinishedDayOnceAtItsTime() throws Exception {
+        recordDay();
+        txt.put("_smtp._tls.a.test", List.of("v=TLSRPTv1; rua=" + httpsUri()));
+        SendSchedule schedule = new SendSchedule(Optional.of(Duration.ofHours(2)), "relay.test");
+        TlsRptService service = new TlsRptService(journal, Optional.of(reporter()), schedule, clock,
+                new TlsRptMetrics(new SimpleMeterRegistry()));
+        now.set(Instant.parse("2026-11-22T01:59:59Z"));
+        service.tick();
+        assertThat(posted).isEmpty();
+        now.set(Instant.parse("2026-11-22T02:00:00Z"));
+        service.tick();
+        assertThat(posted).hasSize(1);
+        now.set(Instant.parse("2026-11-22T03:00:00Z"));
+        service.tick();
+        assertThat(posted).hasSize(1);
+    }
+
+    @Test
+    void rep03_defaultWindowIsWithinFourHoursAndStableForADay() {
+        SendSchedule random = new SendSchedule(Optional.empty(), "relay.test");
+        Instant midnight = Instant.parse("2026-11-22T00:00:00Z");
+        java.util.Set<Instant> times = new java.util.HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            LocalDate day = DAY.plusDays(i);
+            Instant at = random.sendAt(day);
+            Instant dayEnd = midnight.plus(Duration.ofDays(i));
+            assertThat(at).isBetween(dayEnd, dayEnd.plus(Duration.ofHours(4)).minusSeconds(1));
+            assertThat(new SendSchedule(Optional.empty(), "relay.test").sendAt(day)).isEqualTo(at);
+            times.add(Instant.ofEpochSecond(Duration.between(dayEnd, at).toSeconds()));
+        }
+        assertThat(times).hasSizeGreaterThan(20);
+    }
+
     private static String gunzip(byte[] gz) throws Exception {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -28,6 +28,9 @@ public final class DkimSigner {
             "reply-to", "in-reply-to", "references", "mime-version", "content-type", "content-transfer-encoding",
             "tls-report-domain", "tls-report-submitter", "auto-submitted", "tls-required");
 
+    /** Header sections longer than this are not signed (RFC 5322 puts no limit; real ones are far smaller). */
+    public static final int MAX_HEADER = 512 * 1024;
+
     private final DkimKey key;
 
     public DkimSigner(DkimKey key) {
@@ -45,10 +48,45 @@ public final class DkimSigner {
      * @throws IllegalArgumentException when the message has no header/body separator or no From field
      */
     public String sign(byte[] message, Instant now) {
-        int split = headerEnd(message);
-        List<String> fields = headerFields(DkimCanonicalizer.ascii(java.util.Arrays.copyOfRange(message, 0, split)));
-        byte[] body = java.util.Arrays.copyOfRange(message, split + 4, message.length);
-        byte[] bodyHash = sha256(DkimCanonicalizer.body(body));
+        try {
+            return sign(new java.io.ByteArrayInputStream(message), now);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The same, reading the message as a stream: the header is read into memory (at most
+     * {@link #MAX_HEADER} bytes), the body only hashed.
+     *
+     * @throws IllegalArgumentException no header/body separator within the limit, or no From field
+     * @throws java.io.IOException      reading the stream failed
+     */
+    public String sign(java.io.InputStream message, Instant now) throws java.io.IOException {
+        java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+        int state = 0; // how much of CR LF CR LF has been seen
+        while (state < 4) {
+            int c = message.read();
+            if (c < 0 || head.size() >= MAX_HEADER) {
+                throw new IllegalArgumentException("message has no empty line between header and body within "
+                        + MAX_HEADER + " bytes");
+            }
+            head.write(c);
+            state = switch (state) {
+                case 0, 2 -> c == '\r' ? state + 1 : 0;
+                case 1, 3 -> c == '\n' ? state + 1 : (c == '\r' ? 1 : 0);
+                default -> throw new IllegalStateException();
+            };
+        }
+        byte[] headBytes = head.toByteArray();
+        List<String> fields = headerFields(DkimCanonicalizer.ascii(
+                java.util.Arrays.copyOfRange(headBytes, 0, headBytes.length - 4)));
+        RelaxedBodyHash hash = new RelaxedBodyHash();
+        byte[] buffer = new byte[65536];
+        for (int n; (n = message.read(buffer)) > 0; ) {
+            hash.update(buffer, 0, n);
+        }
+        byte[] bodyHash = hash.digest();
 
         // Occurrences by name, bottom-most first (RFC 6376 §5.4.2).
         Map<String, List<String>> byName = new HashMap<>();
@@ -124,15 +162,6 @@ public final class DkimSigner {
             rest = rest.substring(n);
         }
         return out.append("\r\n").toString();
-    }
-
-    private static int headerEnd(byte[] m) {
-        for (int i = 0; i + 3 < m.length; i++) {
-            if (m[i] == '\r' && m[i + 1] == '\n' && m[i + 2] == '\r' && m[i + 3] == '\n') {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("message has no empty line between header and body");
     }
 
     /** Header fields with their continuation lines, without the final CRLF. */

@@ -1,9 +1,9 @@
 package dev.rampart.server.delivery;
 
 import dev.rampart.policy.dane.DaneTrustManager;
+import dev.rampart.policy.decide.AppliedPolicy;
 import dev.rampart.policy.decide.Authentication;
 import dev.rampart.policy.decide.HostPlan;
-import dev.rampart.policy.decide.AppliedPolicy;
 import dev.rampart.policy.sts.fetch.PkixPeerCheck;
 import dev.rampart.policy.sts.fetch.StsTrust;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,6 +174,18 @@ class StsRefreshTaskTest {
                 .isEqualTo(1.0);
         assertThat(registry.get("rampart.mta.sts.lookups").meters())
                 .allSatisfy(m -> assertThat(m.getId().getTags()).extracting(t -> t.getKey()).containsExactly("result"));
+    }
+
+    @Test
+    void aBrokenLookupStillAppliesAValidCachedPolicyNeverOpportunisticSts04() throws Exception {
+        cache("enforced.example", 604_800);
+        StsService broken = new StsService(dns, new StsPolicyCache(dir, source, clock, () -> 0L), command -> {
+            throw new RejectedExecutionException("executor shut down");
+        }, true);
+        StsOutcome outcome = broken.lookup("enforced.example").join();
+        assertThat(outcome.lookup()).isInstanceOf(StsLookup.Applied.class);
+        assertThat(outcome.txt().toString()).contains("MTA-STS lookup failed", "executor shut down");
+        assertThat(broken.lookup("unknown.example").join().lookup()).isInstanceOf(StsLookup.NoPolicy.class);
     }
 
     @Test

@@ -253,6 +253,18 @@ class ShadowDeliveryTest {
     }
 
     @Test
+    void shadow_pol05_failedHandshakeUnderDaneDeliversByThePlaintextRetryAndWouldBlock() throws Exception {
+        server.afterStartTls = "250 this is not a TLS handshake";
+        QueueId id = deliver(Enforcement.SHADOW, TlsTag.DEFAULT, dane(true));
+        assertDelivered(id);
+        assertThat(server.connections.get()).isEqualTo(2);
+        assertThat(recipientLine()).contains("status=sent", "tls=none policy=dane shadow=would-block");
+        assertThat(lines(Level.WARN)).singleElement().asString()
+                .contains("reason=\"the TLS handshake failed: ", "; dane requires TLS\"");
+        assertThat(wouldBlock("dane")).isEqualTo(1);
+    }
+
+    @Test
     void shadow_sts19_row16_enforceWithAnUntrustedCertificateDeliversAndCountsMtaSts() throws Exception {
         QueueId id = deliver(Enforcement.SHADOW, TlsTag.DEFAULT, sts(StsMode.ENFORCE, HOST));
         assertDelivered(id);
@@ -314,6 +326,30 @@ class ShadowDeliveryTest {
         assertThat(queue.completed).doesNotContain(id);
         assertThat(server.verbs()).doesNotContain("MAIL");
         assertThat(wouldBlock("dane")).isZero();
+    }
+
+    @Test
+    void shadowModeFromTheConfigurationReachesEveryDeliveryThroughTheScheduler() throws Exception {
+        RampartConfig base = TestFixtures.config(TestFixtures.delivery(server.port(), Duration.ofSeconds(10)),
+                List.of(Duration.ofMinutes(30)), Duration.ofDays(5), Duration.ofDays(2), Duration.ofHours(4));
+        RampartConfig config = new RampartConfig(base.smtp(), base.queue(), base.delivery(), base.admin(), base.dns(),
+                new RampartConfig.Tls(null, null, Enforcement.SHADOW, new RampartConfig.MtaSts(true, null)), base.log());
+        SchedulerFakes.FakeMx mx = new SchedulerFakes.FakeMx();
+        mx.answers.put(DOMAIN, new MxResolution.Hosts(DOMAIN, List.of(new MxHost(HOST, 10, List.of(LOOPBACK), SECURE)),
+                SECURE, false, List.of()));
+        SchedulerFakes.FakeTlsa tlsa = new SchedulerFakes.FakeTlsa();
+        TlsaRecord wrong = ((HostPlan.Connect) dane(false).hosts().getFirst().plan()).usableTlsa().getFirst();
+        tlsa.answers.put("_25._tcp." + HOST, new DnsResult.Records<>(List.of(wrong), SECURE, "_25._tcp." + HOST,
+                Duration.ofHours(1)));
+        QueueId id = queue.add(params(TlsTag.DEFAULT), List.of(RecipientSpec.of("a@" + DOMAIN)), "Subject: t\r\n\r\nhi\r\n");
+        try (DeliveryScheduler scheduler = new DeliveryScheduler(config, queue,
+                new DestinationPlanner(mx, tlsa, dev.rampart.policy.decide.PolicyMap.EMPTY), new SchedulerFakes.FakeDsn(),
+                metrics, clock)) {
+            scheduler.runOnce().join();
+        }
+        assertDelivered(id);
+        assertThat(wouldBlock("dane")).isEqualTo(1);
+        assertThat(recipientLine()).contains("policy=dane shadow=would-block");
     }
 
     // ---- TLS-Required: No ---------------------------------------------------------------------------

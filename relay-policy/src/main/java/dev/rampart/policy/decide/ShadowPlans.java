@@ -27,8 +27,8 @@ import java.util.List;
  * (RFC 8689 §4.2.1); the caller does not apply these functions to it.
  */
 public final class ShadowPlans {
-    private static final String SHADOW_WHY = "; shadow mode (tls.enforcement: shadow): delivered with opportunistic TLS,"
-            + " what enforcement demands is only checked and logged";
+    private static final String SHADOW_WHY = "; shadow mode (tls.enforcement: shadow): delivered with opportunistic"
+            + " TLS, what enforcement demands is only checked and logged";
     private static final String OPTIONAL_WHY = "; TLS-Required: No: STARTTLS tried, DANE and MTA-STS failures ignored,"
             + " not recorded for TLS-RPT (row 20, POL-08)";
 

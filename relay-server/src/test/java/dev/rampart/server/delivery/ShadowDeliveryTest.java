@@ -210,6 +210,34 @@ class ShadowDeliveryTest {
                 "audit_reason=\"STARTTLS refused: 454 4.7.0 TLS not available\"");
     }
 
+    /** Row 15: a secure MX whose TLSA RRset is all unusable (DANE-08 requires TLS) and an MTA-STS testing policy. */
+    private static DestinationPlan row15() {
+        StsPolicy policy = new StsPolicy("STSv1", StsMode.TESTING, 86400, List.of(HOST),
+                List.of("version: STSv1", "mode: testing", "mx: " + HOST, "max_age: 86400"));
+        DnsResult<TlsaRecord> unusable = new DnsResult.Records<>(List.of(new TlsaRecord(1, 1, 1, new byte[32])), SECURE,
+                "_25._tcp." + HOST, Duration.ofHours(1));
+        return plan(new DomainFacts(DOMAIN, DOMAIN, ManualPolicy.DANE, SECURE, false, new StsFacts.Applied(policy, DOMAIN)),
+                new TlsaFacts.Answer(HOST, unusable));
+    }
+
+    @Test
+    void sts20_row15_tlsRequiredByDaneWithAnUntrustedCertificateDeliversAndOnlyAudits() throws Exception {
+        QueueId id = deliver(Enforcement.ENFORCE, TlsTag.DEFAULT, row15());
+        assertDelivered(id);
+        assertThat(recipientLine()).contains("tls=unauthenticated policy=dane audit=certificate-not-trusted");
+    }
+
+    @Test
+    void shadow_row15_noStartTlsWouldBlockForDaneAndTheAuditSaysStarttlsNotSupported() throws Exception {
+        server.tls = null;
+        QueueId id = deliver(Enforcement.SHADOW, TlsTag.DEFAULT, row15());
+        assertDelivered(id);
+        assertThat(recipientLine()).contains("tls=none policy=dane audit=starttls-not-supported",
+                "shadow=would-block");
+        assertThat(wouldBlock("dane")).isEqualTo(1);
+        assertThat(audits("starttls-not-supported")).isEqualTo(1);
+    }
+
     // ---- shadow mode ------------------------------------------------------------------------------
 
     @Test

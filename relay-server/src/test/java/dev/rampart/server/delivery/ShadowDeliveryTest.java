@@ -293,6 +293,20 @@ class ShadowDeliveryTest {
     }
 
     @Test
+    void shadow_dane13_relaxedDanePlanKeepsTheTlsaBaseAsSni() throws Exception {
+        HostPlan.Connect enforced = (HostPlan.Connect) dane(true).hosts().getFirst().plan();
+        HostPlan.Connect withBase = new HostPlan.Connect(HOST, enforced.requirement(), enforced.authentication(),
+                "base.shadow.example", "base.shadow.example", enforced.allTlsa(), enforced.minimumTls(),
+                enforced.policy(), enforced.why(), enforced.tlsRpt());
+        TlsPlan relaxed = TlsPlan.forHost(dev.rampart.policy.decide.ShadowPlans.relax(withBase).connect(), clock);
+        assertThat(relaxed).isEqualTo(new TlsPlan.Opportunistic("base.shadow.example"));
+        SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, relaxed);
+        assertThat(result).isInstanceOf(SessionConnector.OpenResult.Opened.class);
+        ((SessionConnector.OpenResult.Opened) result).session().close();
+        assertThat(server.sniNames).containsExactly("base.shadow.example");
+    }
+
+    @Test
     void shadow_sts19_row16_enforceWithAnUntrustedCertificateDeliversAndCountsMtaSts() throws Exception {
         QueueId id = deliver(Enforcement.SHADOW, TlsTag.DEFAULT, sts(StsMode.ENFORCE, HOST));
         assertDelivered(id);

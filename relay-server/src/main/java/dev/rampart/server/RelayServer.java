@@ -13,6 +13,10 @@ import dev.rampart.policy.dns.ValidationGatedResolver;
 import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.policy.dns.ResolverSettings;
 import dev.rampart.policy.dns.TrustAnchors;
+import dev.rampart.policy.sts.fetch.DnsHostResolver;
+import dev.rampart.policy.sts.fetch.StsPolicyCache;
+import dev.rampart.policy.sts.fetch.StsPolicyFetcher;
+import dev.rampart.policy.sts.fetch.StsTrust;
 import dev.rampart.queue.DiskQueue;
 import dev.rampart.queue.QueueState;
 import dev.rampart.queue.RecoveryReport;
@@ -30,6 +34,7 @@ import dev.rampart.server.delivery.PolicyProbe;
 import dev.rampart.server.delivery.ProbeReport;
 import dev.rampart.server.delivery.dsn.Rfc3464DsnWriter;
 import dev.rampart.server.smtp.SmtpServer;
+import dev.rampart.server.sts.StsService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -47,6 +52,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -142,8 +148,14 @@ public final class RelayServer implements AutoCloseable {
         this.scheduler = new DeliveryScheduler(config, queue, planner, new Rfc3464DsnWriter(config.smtp().hostname()),
                 metrics, clock, smtpClient);
         this.smtp = new SmtpServer(config.smtp(), queue, id -> scheduler.wake(), metrics, clock);
+        // MTA-STS for the operator surface (rampart sts, policy explain): the same trust and cache delivery uses.
+        StsTrust stsTrust = stsTrust(config.tls());
+        StsService sts = new StsService(gated, new StsPolicyCache(config.tls().mtaSts().cacheDirOr(config.queue().dir()),
+                new StsPolicyFetcher(stsTrust, new DnsHostResolver(gated, config.dns().timeout())), clock,
+                RandomGenerator.getDefault()), dnsExecutor, config.tls().mtaSts().enabled());
         this.admin = new AdminServer(config.admin().listen(), metrics, List.<ReadinessCheck>of(this::queueProblem, this::dnssecProblem),
-                queue, scheduler::wake, new Explainer(planner, new PolicyProbe(smtpClient, clock)));
+                queue, scheduler::wake, new Explainer(planner, new PolicyProbe(smtpClient, clock, stsTrust.trustManager())),
+                sts, clock);
     }
 
     /** Starts delivery, then binds the SMTP and admin listeners; on failure everything started is stopped. */
@@ -280,6 +292,17 @@ public final class RelayServer implements AutoCloseable {
         PolicyMap map = ConfigLoader.loadPolicyMap(file.get());
         log.atInfo().addKeyValue("file", file.get()).addKeyValue("entries", map.size()).log("TLS policy map loaded");
         return map;
+    }
+
+    /** STS-06, STS-18: the JDK roots plus tls.trust-store, for the policy fetch and MX certificates alike. */
+    private static StsTrust stsTrust(RampartConfig.Tls tls) throws IOException {
+        List<java.security.cert.X509Certificate> extra = tls.trustStorePath().isPresent()
+                ? StsTrust.readPem(tls.trustStorePath().get()) : List.of();
+        try {
+            return StsTrust.of(extra, true);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("tls.trust-store: " + e.getMessage(), e);
+        }
     }
 
     private static TrustAnchors trustAnchors(RampartConfig.Dns dns) throws IOException {

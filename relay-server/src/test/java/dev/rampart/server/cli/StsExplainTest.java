@@ -200,6 +200,26 @@ class StsExplainTest {
     }
 
     @Test
+    void outcomesOfTheRealServiceShowAFetchThenTheCache_STS14() throws Exception {
+        StsFixture sts = new StsFixture(dir);
+        sts.publish(DOMAIN, "abc123");
+        sts.policies.put(DOMAIN, StsFixture.policy("enforce", 86400, "*.sts.example"));
+        StsOutcome first = sts.service.lookup(DOMAIN).join();
+        JsonNode fetched = explain(insecureMx(first)).path("sts");
+        assertThat(fetched.path("lookup").path("source").asText()).isEqualTo("fetch");
+        assertThat(fetched.path("lookup").path("reason").asText()).isEqualTo("fetched policy id abc123");
+
+        sts.now.set(sts.now.get().plus(Duration.ofMinutes(30)));
+        StsOutcome second = sts.service.lookup(DOMAIN).join();
+        JsonNode cached = JSON.readTree(JSON.writeValueAsString(
+                PolicyJson.explain(insecureMx(second), Optional.empty(), sts.now.get()))).path("sts");
+        assertThat(cached.path("lookup").path("source").asText()).isEqualTo("cache");
+        assertThat(cached.path("lookup").path("reason").asText()).isEqualTo("TXT id abc123 matches the cache");
+        assertThat(cached.path("policy").path("age_seconds").asLong()).isEqualTo(1800);
+        assertThat(sts.fetched).as("the same id is not fetched twice").containsExactly(DOMAIN);
+    }
+
+    @Test
     void theCliShowsTheStsPartAndTheWebPkiProbeOverTheAdminApi() throws Exception {
         FakeExplainer explainer = new FakeExplainer();
         explainer.plans.put(DOMAIN, insecureMx(StsPlans.applied(DOMAIN, "abc123", StsLookup.Source.CACHE, "enforce",

@@ -52,10 +52,10 @@ final class StsRoutes {
         if (!action.isEmpty() && !action.equals("refresh")) {
             return AdminReply.error(404, "no such resource: " + PREFIX + rest);
         }
-        Optional<String> domain = DomainNames.normalize(name);
         if (name.isEmpty()) {
             return AdminReply.error(400, "missing domain: use " + PREFIX + "DOMAIN");
         }
+        Optional<String> domain = DomainNames.normalize(name);
         if (AddressLiterals.isLiteralSyntax(name) || domain.isEmpty()) {
             return AdminReply.error(400, "not a domain name: '" + name + "' (MTA-STS applies to domain names only)");
         }

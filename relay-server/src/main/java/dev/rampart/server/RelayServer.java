@@ -53,6 +53,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -103,6 +104,8 @@ public final class RelayServer implements AutoCloseable {
      */
     public RelayServer(RampartConfig config, InstantSource clock) throws IOException {
         this.config = config;
+        // Read before anything is opened, so that a bad trust store stops the start without leaving a lock held.
+        StsTrust webPki = webPkiTrust(config.tls());
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -149,12 +152,11 @@ public final class RelayServer implements AutoCloseable {
                 metrics, clock, smtpClient);
         this.smtp = new SmtpServer(config.smtp(), queue, id -> scheduler.wake(), metrics, clock);
         // MTA-STS for the operator surface (rampart sts, policy explain): the same trust and cache delivery uses.
-        StsTrust stsTrust = stsTrust(config.tls());
         StsService sts = new StsService(gated, new StsPolicyCache(config.tls().mtaSts().cacheDirOr(config.queue().dir()),
-                new StsPolicyFetcher(stsTrust, new DnsHostResolver(gated, config.dns().timeout())), clock,
+                new StsPolicyFetcher(webPki, new DnsHostResolver(gated, config.dns().timeout())), clock,
                 RandomGenerator.getDefault()), dnsExecutor, config.tls().mtaSts().enabled());
         this.admin = new AdminServer(config.admin().listen(), metrics, List.<ReadinessCheck>of(this::queueProblem, this::dnssecProblem),
-                queue, scheduler::wake, new Explainer(planner, new PolicyProbe(smtpClient, clock, stsTrust.trustManager())),
+                queue, scheduler::wake, new Explainer(planner, new PolicyProbe(smtpClient, clock, webPki.trustManager())),
                 sts, clock);
     }
 
@@ -294,12 +296,25 @@ public final class RelayServer implements AutoCloseable {
         return map;
     }
 
-    /** STS-06, STS-18: the JDK roots plus tls.trust-store, for the policy fetch and MX certificates alike. */
-    private static StsTrust stsTrust(RampartConfig.Tls tls) throws IOException {
-        List<java.security.cert.X509Certificate> extra = tls.trustStorePath().isPresent()
-                ? StsTrust.readPem(tls.trustStorePath().get()) : List.of();
+    /**
+     * The WebPKI anchors for the MTA-STS policy fetch (STS-06) and the MX certificate (STS-18): the JDK
+     * roots plus the {@code tls.trust-store} bundle, if configured.
+     */
+    private static StsTrust webPkiTrust(RampartConfig.Tls tls) throws IOException {
+        List<X509Certificate> extra;
         try {
-            return StsTrust.of(extra, true);
+            extra = tls.trustStorePath().isPresent() ? StsTrust.readPem(tls.trustStorePath().get()) : List.of();
+        } catch (IOException e) {
+            throw new IOException("tls.trust-store: " + e.getMessage(), e);
+        }
+        if (tls.trustStorePath().isPresent() && extra.isEmpty()) {
+            throw new IOException("tls.trust-store: " + tls.trustStorePath().get() + " holds no PEM certificate");
+        }
+        try {
+            StsTrust trust = StsTrust.of(extra, true);
+            tls.trustStorePath().ifPresent(p -> log.atInfo().addKeyValue("file", p)
+                    .addKeyValue("certificates", extra.size()).log("TLS trust store loaded"));
+            return trust;
         } catch (GeneralSecurityException e) {
             throw new IOException("tls.trust-store: " + e.getMessage(), e);
         }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +54,13 @@ final class NettySmtpSession implements DeliverySession {
      * problem closes the connection at once, before a single further command is sent (QUE-17, POL-05).
      *
      * @param startTls    false for the plaintext retry after a failed opportunistic handshake (POL-06)
+     * @param retryReason why the previous handshake failed when {@code startTls} is false, kept with the
+     *                    session's {@link ObservedTls.None} for the audits and TLS-RPT; empty otherwise
      * @param tlsContext  context for this plan (accept-any for opportunistic, the plan's trust manager otherwise)
      */
     static NettySmtpSession open(SmtpConnection connection, String hostName, TlsPlan plan, boolean startTls,
-                                 SslContext tlsContext, RampartConfig.Delivery config, DeliveryClassifier classifier)
-            throws SessionException {
+                                 String retryReason, SslContext tlsContext, RampartConfig.Delivery config,
+                                 DeliveryClassifier classifier) throws SessionException {
         SmtpReply greeting = connection.await(Stage.GREETING, config.greetingTimeout());
         if (!greeting.positive()) {
             connection.quit(QUIT_GRACE);
@@ -82,17 +85,23 @@ final class NettySmtpSession implements DeliverySession {
                 caps = hello(connection, config);
             }
             case TlsPlan.Opportunistic opportunistic -> {
-                if (startTls && caps.startTls()) {
+                if (!startTls) {
+                    tls = new ObservedTls.None(ObservedTls.Plaintext.HANDSHAKE_FAILED, retryReason);
+                } else if (!caps.startTls()) {
+                    tls = new ObservedTls.None(ObservedTls.Plaintext.NOT_OFFERED, "STARTTLS not offered");
+                } else {
                     boolean negotiated = false;
                     try {
-                        tls = negotiate(connection, tlsContext, sniName(hostName, connection), "unauthenticated",
-                                config);
+                        String sni = opportunistic.serverName().isEmpty() ? sniName(hostName, connection)
+                                : opportunistic.serverName();
+                        tls = negotiate(connection, tlsContext, sni, "unauthenticated", config);
                         negotiated = true;
                     } catch (SessionException e) {
                         if (!(e.failure() instanceof SessionFailure.Rejected)) {
                             throw e;
                         }
                         // 454 or 5xx to STARTTLS: RFC 3207 §4 lets the client go on in plaintext.
+                        tls = new ObservedTls.None(ObservedTls.Plaintext.REFUSED, describe(e.failure()));
                     }
                     if (negotiated) {
                         caps = hello(connection, config);
@@ -107,12 +116,18 @@ final class NettySmtpSession implements DeliverySession {
 
     /**
      * The precise reason a required-TLS session failed: the DANE verifier's own words when it refused the
-     * chain ("no TLSA record matched: leaf SPKI sha256 ab12…"), else what went wrong and who demanded TLS.
+     * chain ("no TLSA record matched: leaf SPKI sha256 ab12…"), the PKIX check's when it did ("MTA-STS
+     * enforce: certificate names [a.example] do not match mx.example.org …", STS-18), else what went
+     * wrong and who demanded TLS.
      */
     private static String requiredFailure(TlsPlan.Required required, SessionFailure failure) {
         if (required.trustManager() instanceof DaneTrustManager dane
                 && dane.verdict().orElse(null) instanceof DaneVerdict.Failed failed) {
             return failed.reason();
+        }
+        Optional<String> pkix = required.pkixRefusal();
+        if (pkix.isPresent()) {
+            return pkix.get();
         }
         return describe(failure) + "; " + required.demandedBy();
     }

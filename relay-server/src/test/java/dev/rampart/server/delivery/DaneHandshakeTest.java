@@ -20,6 +20,7 @@ import dev.rampart.policy.decide.TlsaFacts;
 import dev.rampart.policy.dns.DnssecStatus;
 import dev.rampart.policy.dns.MxHost;
 import dev.rampart.policy.dns.MxResolution;
+import dev.rampart.policy.sts.fetch.StsTrust;
 import dev.rampart.queue.QueuedMessage;
 import java.net.InetAddress;
 import java.security.MessageDigest;
@@ -86,7 +87,8 @@ class DaneHandshakeTest {
 
     @Test
     void matching311AuthenticatesAsDaneEeWithoutNameOrIssuerChecksDane10() throws Exception {
-        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, spkiSha256())), InstantSource.system());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, spkiSha256())), InstantSource.system(),
+                TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         assertThat(result).isInstanceOf(SessionConnector.OpenResult.Opened.class);
         try (DeliverySession session = ((SessionConnector.OpenResult.Opened) result).session()) {
@@ -106,7 +108,8 @@ class DaneHandshakeTest {
         TestCertificates.IssuedCert issued = TestCertificates.issued(HOST, "Test Mail CA");
         server.tls = issued.serverContext();
         byte[] caDigest = MessageDigest.getInstance("SHA-256").digest(issued.ca().getEncoded());
-        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(2, 0, 1, caDigest)), InstantSource.system());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(2, 0, 1, caDigest)), InstantSource.system(),
+                TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         assertThat(result).isInstanceOf(SessionConnector.OpenResult.Opened.class);
         try (DeliverySession session = ((SessionConnector.OpenResult.Opened) result).session()) {
@@ -119,7 +122,8 @@ class DaneHandshakeTest {
         TestCertificates.IssuedCert issued = TestCertificates.issued("elsewhere.example", "Test Mail CA");
         server.tls = issued.serverContext();
         byte[] caDigest = MessageDigest.getInstance("SHA-256").digest(issued.ca().getEncoded());
-        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(2, 0, 1, caDigest)), InstantSource.system());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(2, 0, 1, caDigest)), InstantSource.system(),
+                TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         SessionFailure failure = ((SessionConnector.OpenResult.Failed) result).failure();
         assertThat(failure).isInstanceOf(SessionFailure.TlsRequired.class);
@@ -131,7 +135,7 @@ class DaneHandshakeTest {
     @Test
     void sniIsTheTlsaBaseDomainAndTlsIsAtLeast12Dane13() throws Exception {
         TlsPlan plan = TlsPlan.forHost(danePlanWithBase(new TlsaRecord(3, 1, 1, spkiSha256()), "base.dane.example"),
-                InstantSource.system());
+                InstantSource.system(), TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         assertThat(result).isInstanceOf(SessionConnector.OpenResult.Opened.class);
         ((SessionConnector.OpenResult.Opened) result).session().close();
@@ -143,7 +147,8 @@ class DaneHandshakeTest {
     void mismatchFailsWithTheVerifierReasonAndNoMailDane07() throws Exception {
         byte[] other = spkiSha256();
         other[0] ^= 1;
-        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, other)), InstantSource.system());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, other)), InstantSource.system(),
+                TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         SessionFailure failure = ((SessionConnector.OpenResult.Failed) result).failure();
         assertThat(failure).isInstanceOf(SessionFailure.TlsRequired.class);
@@ -179,7 +184,8 @@ class DaneHandshakeTest {
             }
             default -> throw new IllegalArgumentException(scenario);
         };
-        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, spkiSha256())), InstantSource.system());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, spkiSha256())), InstantSource.system(),
+                TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         SessionFailure failure = ((SessionConnector.OpenResult.Failed) result).failure();
         assertThat(failure).isInstanceOf(SessionFailure.TlsRequired.class);
@@ -201,7 +207,7 @@ class DaneHandshakeTest {
                         new MxHost(HOST, 10, List.of(LOOPBACK), DnssecStatus.SECURE),
                         HostAddressFacts.direct(HOST, DnssecStatus.SECURE),
                         List.of("_25._tcp." + HOST), new TlsaFacts.NotQueried("unused"), connect)));
-        List<ProbeReport> reports = new PolicyProbe(client, InstantSource.system()).probe(plan);
+        List<ProbeReport> reports = new PolicyProbe(client, InstantSource.system(), StsTrust.of(List.of(), true).trustManager()).probe(plan);
         assertThat(reports).singleElement().satisfies(r -> {
             assertThat(r.outcome()).isEqualTo("ok");
             assertThat(r.tls()).isEqualTo("dane-ee");

@@ -108,10 +108,12 @@ public final class DeliveryClient implements SessionConnector {
             return new OpenResult.Opened(NettySmtpSession.open(connection, hostName, plan, startTls, retryReason,
                     context, config, classifier));
         } catch (SessionException e) {
+            String local = "";
             if (connection != null) {
+                local = connection.localIp();
                 connection.close();
             }
-            return new OpenResult.Failed(e.failure(), ObservedTls.none());
+            return new OpenResult.Failed(e.failure(), ObservedTls.none(), local);
         } catch (RuntimeException e) {
             if (connection != null) {
                 connection.close();

@@ -1,5 +1,10 @@
 package dev.rampart.server.delivery;
 
+import dev.rampart.policy.decide.TlsRptResultType;
+import dev.rampart.policy.sts.fetch.PkixPeerCheck;
+import dev.rampart.policy.tlsrpt.TlsAlerts;
+import dev.rampart.policy.tlsrpt.TlsOutcome;
+
 import dev.rampart.policy.dane.DaneTrustManager;
 import dev.rampart.policy.dane.DaneVerdict;
 import dev.rampart.queue.BodyType;
@@ -73,13 +78,15 @@ final class NettySmtpSession implements DeliverySession {
                 if (!caps.startTls()) {
                     connection.close();
                     throw new SessionException(new SessionFailure.TlsRequired(
-                            "STARTTLS not offered but " + required.demandedBy()));
+                            "STARTTLS not offered but " + required.demandedBy(),
+                            new TlsOutcome.Failure(TlsRptResultType.STARTTLS_NOT_SUPPORTED, "")));
                 }
                 try {
                     tls = negotiate(connection, tlsContext, required.peerName(), required.authentication(), config);
                 } catch (SessionException e) {
                     connection.close();
-                    throw new SessionException(new SessionFailure.TlsRequired(requiredFailure(required, e.failure())));
+                    throw new SessionException(new SessionFailure.TlsRequired(requiredFailure(required, e.failure()),
+                            rptFailure(required, e.failure())));
                 }
                 tls = authenticated(connection, required, tls);
                 caps = hello(connection, config);
@@ -133,6 +140,44 @@ final class NettySmtpSession implements DeliverySession {
     }
 
     /**
+     * The same failure as TLS-RPT reports it (RPT-06): the DANE verifier's and the PKIX check's own kinds,
+     * {@code starttls-not-supported} for a refused STARTTLS, else {@code validation-failure} with the
+     * alert as reason code where one was named.
+     */
+    static TlsOutcome.Failure rptFailure(TlsPlan.Required required, SessionFailure failure) {
+        if (required.trustManager() instanceof DaneTrustManager dane
+                && dane.verdict().orElse(null) instanceof DaneVerdict.Failed failed) {
+            return new TlsOutcome.Failure(switch (failed.kind()) {
+                case TLSA_INVALID -> TlsRptResultType.TLSA_INVALID;
+                case CERTIFICATE_HOST_MISMATCH -> TlsRptResultType.CERTIFICATE_HOST_MISMATCH;
+                case CERTIFICATE_EXPIRED -> TlsRptResultType.CERTIFICATE_EXPIRED;
+                case CERTIFICATE_NOT_TRUSTED -> TlsRptResultType.CERTIFICATE_NOT_TRUSTED;
+            }, "");
+        }
+        Optional<PkixPeerCheck.Refusal> pkix = required.pkixRefusalKind();
+        if (pkix.isPresent()) {
+            return new TlsOutcome.Failure(switch (pkix.get().kind()) {
+                case NOT_TRUSTED -> TlsRptResultType.CERTIFICATE_NOT_TRUSTED;
+                case EXPIRED -> TlsRptResultType.CERTIFICATE_EXPIRED;
+                case HOST_MISMATCH -> TlsRptResultType.CERTIFICATE_HOST_MISMATCH;
+            }, "");
+        }
+        return switch (failure) {
+            case SessionFailure.Rejected r -> new TlsOutcome.Failure(TlsRptResultType.STARTTLS_NOT_SUPPORTED, "");
+            case SessionFailure.TlsHandshakeFailed h -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE,
+                    TlsAlerts.reasonCode(h.reason()).orElse("tls-handshake-failed"));
+            case SessionFailure.Timeout t -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE, "starttls-timeout");
+            case SessionFailure.ConnectionLost l -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE,
+                    "connection-lost-during-tls");
+            case SessionFailure.TlsRequired r -> r.rpt();
+            case SessionFailure.ConnectFailed c -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE, "");
+            case SessionFailure.MissingExtension m -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE, "");
+            case SessionFailure.TooLarge t -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE, "");
+            case SessionFailure.LocalError l -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE, "");
+        };
+    }
+
+    /**
      * What a completed required handshake proved. Under DANE only a recorded match counts: a handshake
      * that completed without the check running (say, a resumed session) is refused, never logged as
      * authenticated and never used in clear.
@@ -148,7 +193,8 @@ final class NettySmtpSession implements DeliverySession {
         }
         connection.close();
         throw new SessionException(new SessionFailure.TlsRequired(
-                "the TLS handshake completed without a DANE check; " + required.demandedBy()));
+                "the TLS handshake completed without a DANE check; " + required.demandedBy(),
+                new TlsOutcome.Failure(TlsRptResultType.TLSA_INVALID, "")));
     }
 
     /** One line per session with what TLS gave (protocol, cipher, peer certificate), for operators. */
@@ -404,6 +450,11 @@ final class NettySmtpSession implements DeliverySession {
         ByteBuf end = Unpooled.buffer(8);
         stuffer.finish(end);
         connection.writeData(end, config.dataBlockTimeout());
+    }
+
+    @Override
+    public String localIp() {
+        return connection.localIp();
     }
 
     @Override

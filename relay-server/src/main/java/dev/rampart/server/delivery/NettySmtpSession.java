@@ -44,8 +44,11 @@ final class NettySmtpSession implements DeliverySession {
     private final ObservedTls tls;
     private boolean broken;
 
+    private final MessageContent content;
+
     private NettySmtpSession(SmtpConnection connection, String hostName, RampartConfig.Delivery config,
-                             DeliveryClassifier classifier, Capabilities caps, ObservedTls tls) {
+                             DeliveryClassifier classifier, Capabilities caps, ObservedTls tls, MessageContent content) {
+        this.content = content;
         this.connection = connection;
         this.hostName = hostName;
         this.config = config;
@@ -65,7 +68,7 @@ final class NettySmtpSession implements DeliverySession {
      */
     static NettySmtpSession open(SmtpConnection connection, String hostName, TlsPlan plan, boolean startTls,
                                  String retryReason, SslContext tlsContext, RampartConfig.Delivery config,
-                                 DeliveryClassifier classifier) throws SessionException {
+                                 DeliveryClassifier classifier, MessageContent content) throws SessionException {
         SmtpReply greeting = connection.await(Stage.GREETING, config.greetingTimeout());
         if (!greeting.positive()) {
             connection.quit(QUIT_GRACE);
@@ -116,7 +119,7 @@ final class NettySmtpSession implements DeliverySession {
                 }
             }
         }
-        NettySmtpSession session = new NettySmtpSession(connection, hostName, config, classifier, caps, tls);
+        NettySmtpSession session = new NettySmtpSession(connection, hostName, config, classifier, caps, tls, content);
         session.logOpened();
         return session;
     }
@@ -435,7 +438,7 @@ final class NettySmtpSession implements DeliverySession {
     private void sendContent(QueuedMessage message) throws SessionException {
         DotStuffer stuffer = new DotStuffer();
         byte[] chunk = new byte[BLOCK];
-        try (InputStream in = message.openBody()) {
+        try (InputStream in = content.open(message)) {
             int n;
             while ((n = in.read(chunk)) > 0) {
                 ByteBuf block = Unpooled.buffer(n + n / 16 + 8);

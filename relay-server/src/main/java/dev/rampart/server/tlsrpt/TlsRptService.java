@@ -35,16 +35,23 @@ public final class TlsRptService implements AutoCloseable {
     private final SendSchedule schedule;
     private final InstantSource clock;
     private final TlsRptMetrics metrics;
+    private final boolean daily;
     private ScheduledExecutorService timer;
 
-    /** {@code reporter} empty: sessions are recorded, nothing is sent ({@code tlsrpt.enabled: false}). */
+    /**
+     * @param reporter empty when no contact address is configured: sessions are recorded, no report can be
+     *                 built
+     * @param daily    {@code tlsrpt.enabled}: send each day's reports on schedule; without it reports go out
+     *                 only on {@code rampart tlsrpt send}
+     */
     public TlsRptService(TlsRptJournal journal, Optional<TlsRptReporter> reporter, SendSchedule schedule,
-                         InstantSource clock, TlsRptMetrics metrics) {
+                         InstantSource clock, TlsRptMetrics metrics, boolean daily) {
         this.journal = Objects.requireNonNull(journal);
         this.reporter = Objects.requireNonNull(reporter);
         this.schedule = Objects.requireNonNull(schedule);
         this.clock = Objects.requireNonNull(clock);
         this.metrics = Objects.requireNonNull(metrics);
+        this.daily = daily;
     }
 
     public void record(SessionRecord record) {
@@ -87,7 +94,7 @@ public final class TlsRptService implements AutoCloseable {
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         if (reporter.isPresent()) {
             TlsRptReporter r = reporter.get();
-            for (int back = CATCH_UP_DAYS; back >= 1; back--) {
+            for (int back = CATCH_UP_DAYS; back >= 1 && daily; back--) {
                 LocalDate day = today.minusDays(back);
                 if (!now.isBefore(schedule.sendAt(day)) && !r.sent(day) && journal.days().contains(day)) {
                     TlsRptReporter.SendSummary s = r.send(day, Optional.empty());

@@ -228,7 +228,7 @@ class TlsRptReporterTest {
         txt.put("_smtp._tls.a.test", List.of("v=TLSRPTv1; rua=" + httpsUri()));
         SendSchedule schedule = new SendSchedule(Optional.of(Duration.ofHours(2)), "relay.test");
         TlsRptService service = new TlsRptService(journal, Optional.of(reporter()), schedule, clock,
-                new TlsRptMetrics(new SimpleMeterRegistry()));
+                new TlsRptMetrics(new SimpleMeterRegistry()), true);
         now.set(Instant.parse("2026-11-22T01:59:59Z"));
         service.tick();
         assertThat(posted).isEmpty();

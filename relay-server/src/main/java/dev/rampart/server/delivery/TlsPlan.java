@@ -3,6 +3,7 @@ package dev.rampart.server.delivery;
 import dev.rampart.policy.dane.DaneTrustManager;
 import dev.rampart.policy.decide.Authentication;
 import dev.rampart.policy.decide.HostPlan;
+import dev.rampart.policy.sts.fetch.PkixPeerCheck;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -21,6 +22,12 @@ public sealed interface TlsPlan {
      * refused, or (on a fresh connection) when the handshake fails (POL-06).
      */
     record Opportunistic() implements TlsPlan {}
+
+    /**
+     * Manual level {@code none} (row 1, POL-10): STARTTLS is never sent, even when the server offers it;
+     * the whole session is in plaintext by the operator's explicit choice.
+     */
+    record Plaintext() implements TlsPlan {}
 
     /**
      * STARTTLS is mandatory: when it is absent, refused, fails, or the connection drops during it, the
@@ -75,8 +82,20 @@ public sealed interface TlsPlan {
     }
 
     static TlsPlan forHost(HostPlan.Connect plan, InstantSource clock) {
+        return forHost(plan, clock, jdkPkixTrustManager());
+    }
+
+    /**
+     * As {@link #forHost(HostPlan.Connect, InstantSource)}, with {@code pkixAnchors} validating the chain
+     * under {@link Authentication.Pkix} (the JDK roots plus {@code tls.trust-store}, see
+     * {@code StsTrust#trustManager()}). PKIX plans get a {@link PkixPeerCheck}: chain to those anchors and a
+     * SAN dNSName matching any one of the plan's reference ids (MTA-STS: the MX host; manual
+     * {@code secure}: the configured names), so several names work, not only the first.
+     */
+    static TlsPlan forHost(HostPlan.Connect plan, InstantSource clock, X509TrustManager pkixAnchors) {
         String peer = plan.sni().orElse(plan.hostName());
         return switch (plan.requirement()) {
+            case NO_STARTTLS -> new Plaintext();
             case OPPORTUNISTIC -> new Opportunistic();
             case REQUIRED -> switch (plan.authentication()) {
                 case Authentication.None n -> new Required(
@@ -85,9 +104,11 @@ public sealed interface TlsPlan {
                 case Authentication.Dane d -> new Required(
                         new DaneTrustManager(d.usableRecords(), d.referenceIds(), plan.serverName(), clock),
                         plan.serverName(), false, "dane");
-                // MTA-STS (STS-18): PKIX to the JDK roots and the name checked by the TLS engine against the
-                // MX host, which is also the SNI. The extra tls.trust-store arrives with MTA-STS delivery.
-                case Authentication.Pkix k -> new Required(jdkPkixTrustManager(), k.referenceIds().get(0), true, "pkix");
+                // STS-18 and manual secure: PkixPeerCheck does chain and name checks itself (SAN dNSName only,
+                // CN ignored), so the TLS engine's own HTTPS check, limited to one name, stays off. SNI is
+                // the MX host name.
+                case Authentication.Pkix k -> new Required(new PkixPeerCheck(pkixAnchors, k.referenceIds()), peer,
+                        false, "pkix");
             };
         };
     }

@@ -40,6 +40,23 @@ class DestinationPlannerTest {
     }
 
     @Test
+    void manualLevelsThatReplaceDiscoveryAskNoTlsaQuestion_POL10() {
+        for (String level : List.of("none", "may", "encrypt", "secure")) {
+            asked.clear();
+            DestinationPlanner planner = new DestinationPlanner(
+                    d -> CompletableFuture.completedFuture(hosts(DnssecStatus.SECURE, "mx1.x.example")),
+                    name -> {
+                        asked.add(name);
+                        return CompletableFuture.completedFuture(new DnsResult.NoData<>(DnssecStatus.SECURE, name));
+                    }, PolicyMap.parse("map", List.of("x.example " + level)));
+            DestinationPlan plan = planner.plan("x.example").join();
+            assertThat(asked).as(level).isEmpty();
+            assertThat(plan.hosts().getFirst().tlsa()).isInstanceOf(TlsaFacts.NotQueried.class);
+            assertThat(plan.policyLabel(plan.hosts().getFirst().plan())).isEqualTo("manual");
+        }
+    }
+
+    @Test
     void everySecureHostIsAskedAtPort25InMxOrderDane01() {
         DestinationPlan plan = plan(hosts(DnssecStatus.SECURE, "mx1.x.example", "mx2.x.example"),
                 name -> CompletableFuture.completedFuture(new DnsResult.NoData<>(DnssecStatus.SECURE, name)));

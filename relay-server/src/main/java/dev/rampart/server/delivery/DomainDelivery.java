@@ -36,7 +36,12 @@ import java.util.concurrent.TimeoutException;
  * <p>When a TLS policy stopped any host (a skip, or a required-TLS session that failed), recipients left
  * over are deferred with the status {@link dev.rampart.policy.decide.Verdict#of} gives (4.7.5 when policy
  * alone stood in the way, DANE-07), never bounced. Such a failure is not a network failure: the
- * destination is not marked dead for it (QUE-04). Blocking; runs on a virtual thread. Thread-safe (no
+ * destination is not marked dead for it (QUE-04).
+ *
+ * <p>A message tagged REQUIRETLS (row 21, RFC 8689) goes only to hosts {@link RequireTlsRule#forHost}
+ * admits; others are passed over without a connection, and a session whose post-TLS EHLO lacks the
+ * extension refuses the message (5.7.30). When every host refused it that way the recipients bounce
+ * ({@link RequireTlsRule#bounce}); any other failure defers as usual. Blocking; runs on a virtual thread. Thread-safe (no
  * per-attempt state in fields).
  */
 final class DomainDelivery {

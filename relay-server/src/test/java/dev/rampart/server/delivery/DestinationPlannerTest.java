@@ -88,6 +88,22 @@ class DestinationPlannerTest {
     }
 
     @Test
+    void anAddressLiteralFollowsItsPolicyMapEntryInAnySpelling_row19() {
+        MxResolution literal = new MxResolution.Hosts("[127.0.0.1]",
+                List.of(new MxHost("[127.0.0.1]", 0, List.of(ADDRESS), DnssecStatus.INSECURE)), DnssecStatus.INSECURE,
+                true, List.of());
+        DestinationPlanner planner = new DestinationPlanner(d -> CompletableFuture.completedFuture(literal),
+                name -> CompletableFuture.failedFuture(new AssertionError("no TLSA for a literal")),
+                PolicyMap.parse("map", List.of("[127.000.0.1] encrypt")));
+        DestinationPlan plan = planner.plan("[127.0.0.1]").join();
+        assertThat(plan.hosts().getFirst().plan()).isInstanceOfSatisfying(HostPlan.Connect.class, c -> {
+            assertThat(c.requirement()).isEqualTo(TlsRequirement.REQUIRED);
+            assertThat(c.why()).contains("row 19").contains("encrypt");
+        });
+        assertThat(plan.policyLabel(plan.hosts().getFirst().plan())).isEqualTo("manual");
+    }
+
+    @Test
     void anAddressLiteralGetsNoTlsaQuestionMx02() {
         MxResolution literal = new MxResolution.Hosts("[127.0.0.1]",
                 List.of(new MxHost("[127.0.0.1]", 0, List.of(ADDRESS), DnssecStatus.SECURE)), DnssecStatus.SECURE,

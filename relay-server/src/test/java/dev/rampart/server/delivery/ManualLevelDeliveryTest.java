@@ -84,7 +84,7 @@ class ManualLevelDeliveryTest {
 
     @Test
     void row1_noneNeverSendsStartTlsEvenWhenOffered() throws Exception {
-        TlsPlan tls = TlsPlan.forHost(plan(ManualPolicy.NONE), InstantSource.system());
+        TlsPlan tls = TlsPlan.forHost(plan(ManualPolicy.NONE), InstantSource.system(), testCa());
         assertThat(tls).isInstanceOf(TlsPlan.Plaintext.class);
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, tls);
         assertThat(((SessionConnector.OpenResult.Opened) result).session().tls().logValue()).isEqualTo("none");
@@ -97,13 +97,13 @@ class ManualLevelDeliveryTest {
 
     @Test
     void row2_mayUsesStartTlsWhenOfferedAndPlaintextWhenNot() throws Exception {
-        delivers(client.open(HOST, LOOPBACK, TlsPlan.forHost(plan(ManualPolicy.MAY), InstantSource.system())));
+        delivers(client.open(HOST, LOOPBACK, TlsPlan.forHost(plan(ManualPolicy.MAY), InstantSource.system(), testCa())));
         server.awaitConnectionsEnded(1);
         assertThat(server.commands).filteredOn(FakeSmtpServer.Command::tls).extracting(c -> FakeSmtpServer.verb(c.line()))
                 .contains("MAIL");
         server.tls = null;
         server.commands.clear();
-        delivers(client.open(HOST, LOOPBACK, TlsPlan.forHost(plan(ManualPolicy.MAY), InstantSource.system())));
+        delivers(client.open(HOST, LOOPBACK, TlsPlan.forHost(plan(ManualPolicy.MAY), InstantSource.system(), testCa())));
         assertThat(server.verbs()).contains("MAIL").doesNotContain("STARTTLS");
     }
 
@@ -111,7 +111,7 @@ class ManualLevelDeliveryTest {
     void row3_encryptAcceptsAnyCertificateButRequiresTls() throws Exception {
         server.tls = TestCertificates.selfSigned("whatever.example").serverContext();
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK,
-                TlsPlan.forHost(plan(ManualPolicy.ENCRYPT), InstantSource.system()));
+                TlsPlan.forHost(plan(ManualPolicy.ENCRYPT), InstantSource.system(), testCa()));
         assertThat(((SessionConnector.OpenResult.Opened) result).session().tls().logValue()).isEqualTo("unauthenticated");
         delivers(result);
         assertThat(server.commands).filteredOn(c -> FakeSmtpServer.verb(c.line()).equals("MAIL"))
@@ -122,7 +122,7 @@ class ManualLevelDeliveryTest {
     void row3_que17_encryptToAServerWithoutStartTlsDefers475WithoutMail() throws Exception {
         server.tls = null;
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK,
-                TlsPlan.forHost(plan(ManualPolicy.ENCRYPT), InstantSource.system()));
+                TlsPlan.forHost(plan(ManualPolicy.ENCRYPT), InstantSource.system(), testCa()));
         SessionFailure failure = ((SessionConnector.OpenResult.Failed) result).failure();
         assertThat(failure).isInstanceOf(SessionFailure.TlsRequired.class);
         Verdict verdict = new DeliveryClassifier().failure(failure);

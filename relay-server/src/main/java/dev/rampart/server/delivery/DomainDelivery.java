@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * One delivery attempt of some recipients of one message to one next-hop domain (design.md steps
@@ -41,8 +42,9 @@ import java.util.concurrent.TimeoutException;
  * <p>A message tagged REQUIRETLS (row 21, RFC 8689) goes only to hosts {@link RequireTlsRule#forHost}
  * admits; others are passed over without a connection, and a session whose post-TLS EHLO lacks the
  * extension refuses the message (5.7.30). When every host refused it that way the recipients bounce
- * ({@link RequireTlsRule#bounce}); any other failure defers as usual. Blocking; runs on a virtual thread. Thread-safe (no
- * per-attempt state in fields).
+ * ({@link RequireTlsRule#bounce}); any other failure defers as usual.
+ *
+ * <p>Blocking; runs on a virtual thread. Thread-safe (no per-attempt state in fields).
  */
 final class DomainDelivery {
     /** At most this many sessions per attempt, across all MX hosts and addresses (Postfix: smtp_mx_address_limit). */
@@ -63,10 +65,11 @@ final class DomainDelivery {
     private final DeliveryClassifier classifier;
     private final DeliveryLog log;
     private final InstantSource clock;
+    private final X509TrustManager webPkiTrust;
 
     DomainDelivery(RampartConfig.Delivery config, DestinationPlanner planner, SessionConnector connector,
                    SessionPool pool, DestinationTracker tracker, Semaphore connections, DeliveryClassifier classifier,
-                   DeliveryLog log, InstantSource clock) {
+                   DeliveryLog log, InstantSource clock, X509TrustManager webPkiTrust) {
         this.config = config;
         this.planner = planner;
         this.connector = connector;
@@ -76,6 +79,7 @@ final class DomainDelivery {
         this.classifier = classifier;
         this.log = log;
         this.clock = clock;
+        this.webPkiTrust = webPkiTrust;
     }
 
     /** Returns one attempt per recipient, in the given order. */
@@ -298,7 +302,7 @@ final class DomainDelivery {
             try {
                 DeliverySession session = pool.take(key).orElse(null);
                 if (session == null) {
-                    switch (connector.open(host, address, TlsPlan.forHost(connect, clock))) {
+                    switch (connector.open(host, address, TlsPlan.forHost(connect, clock, webPkiTrust))) {
                         case SessionConnector.OpenResult.Opened opened -> session = opened.session();
                         case SessionConnector.OpenResult.Failed failed -> {
                             Verdict v = classifier.failure(failed.failure());

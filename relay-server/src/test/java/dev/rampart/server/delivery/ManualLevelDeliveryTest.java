@@ -162,7 +162,8 @@ class ManualLevelDeliveryTest {
         ManualPolicy level = new ManualPolicy.Secure(List.of("expected.other.example"));
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK,
                 TlsPlan.forHost(plan(level), InstantSource.system(), testCa()));
-        assertRefusedWithoutMail(result, "do not match expected.other.example");
+        assertRefusedWithoutMail(result, "policy map secure: certificate names [mx.manual.example] do not match"
+                + " expected.other.example");
     }
 
     @Test
@@ -171,7 +172,7 @@ class ManualLevelDeliveryTest {
         server.tls = rogue.serverContext();
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK,
                 TlsPlan.forHost(plan(new ManualPolicy.Secure(List.of())), InstantSource.system(), testCa()));
-        assertRefusedWithoutMail(result, "TLS");
+        assertRefusedWithoutMail(result, "policy map secure: certificate chain not trusted (PKIX)");
     }
 
     private void assertRefusedWithoutMail(SessionConnector.OpenResult result, String reason) throws Exception {

@@ -12,10 +12,13 @@ import dev.rampart.policy.dns.DnsResult;
 import dev.rampart.policy.dns.DnssecStatus;
 import dev.rampart.policy.dns.MxHost;
 import dev.rampart.policy.dns.MxResolution;
+import dev.rampart.server.admin.PolicyJson;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -54,6 +57,18 @@ class DestinationPlannerTest {
             assertThat(plan.hosts().getFirst().tlsa()).isInstanceOf(TlsaFacts.NotQueried.class);
             assertThat(plan.policyLabel(plan.hosts().getFirst().plan())).isEqualTo("manual");
         }
+    }
+
+    @Test
+    void explainShowsTheManualEntryWithItsMatchNames_POL10() {
+        DestinationPlanner planner = new DestinationPlanner(
+                d -> CompletableFuture.completedFuture(hosts(DnssecStatus.SECURE, "mx1.x.example")),
+                name -> CompletableFuture.failedFuture(new AssertionError("no TLSA under a manual level")),
+                PolicyMap.parse("map", List.of("x.example secure match=a.x.example:b.x.example")));
+        DestinationPlan plan = planner.plan("x.example").join();
+        var json = PolicyJson.explain(plan, Optional.empty(), Instant.EPOCH);
+        assertThat(json.path("manual").asText()).isEqualTo("secure match=a.x.example:b.x.example");
+        assertThat(json.toString()).contains("row 4").contains("a.x.example, b.x.example");
     }
 
     @Test

@@ -16,9 +16,10 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * What transport security a session to one host must have, built from the host's {@link HostPlan.Connect}
- * by {@link #forHost} (design.md step 5): {@link Plaintext} (manual {@code none}), {@link Opportunistic}, or
- * {@link Required} with the trust manager the plan's {@link Authentication} calls for. A {@link Required} plan holds a trust manager that serves
- * one session only (a DANE verdict is per handshake): build a fresh plan for every connection.
+ * by {@link #forHost} (design.md step 5): {@link Plaintext} (manual {@code none}), {@link Opportunistic},
+ * or {@link Required} with the trust manager the plan's {@link Authentication} calls for. A
+ * {@link Required} plan holds a trust manager that serves one session only (a DANE verdict is per
+ * handshake): build a fresh plan for every connection.
  */
 public sealed interface TlsPlan {
 
@@ -110,9 +111,11 @@ public sealed interface TlsPlan {
             case NO_STARTTLS -> new Plaintext();
             case OPPORTUNISTIC -> new Opportunistic(plan.sni().orElse(""));
             case REQUIRED -> switch (plan.authentication()) {
-                case Authentication.None n -> new Required(
-                        (X509TrustManager) InsecureTrustManagerFactory.INSTANCE.getTrustManagers()[0],
-                        plan.sni().orElse(plan.hostName()), false, "unauthenticated");
+                case Authentication.None n -> plan.policy() == AppliedPolicy.MANUAL
+                        // Row 3: the operator's encrypt entry is what demands TLS; say so in failure reasons.
+                        ? new Required(acceptAny(), plan.sni().orElse(plan.hostName()), false, "unauthenticated",
+                                "policy map encrypt requires TLS")
+                        : new Required(acceptAny(), plan.sni().orElse(plan.hostName()), false, "unauthenticated");
                 case Authentication.Dane d -> new Required(
                         new DaneTrustManager(d.usableRecords(), d.referenceIds(), plan.serverName(), clock),
                         plan.serverName(), false, "dane");
@@ -124,6 +127,10 @@ public sealed interface TlsPlan {
                 }
             };
         };
+    }
+
+    private static X509TrustManager acceptAny() {
+        return (X509TrustManager) InsecureTrustManagerFactory.INSTANCE.getTrustManagers()[0];
     }
 
     /**

@@ -127,7 +127,7 @@ class ManualLevelDeliveryTest {
         assertThat(failure).isInstanceOf(SessionFailure.TlsRequired.class);
         Verdict verdict = new DeliveryClassifier().failure(failure);
         assertThat(verdict.status()).isEqualTo("4.7.5");
-        assertThat(verdict.diagnostic()).contains("STARTTLS not offered");
+        assertThat(verdict.diagnostic()).isEqualTo("STARTTLS not offered but policy map encrypt requires TLS");
         server.awaitConnectionsEnded(1);
         assertThat(server.connections.get()).as("no plaintext retry").isEqualTo(1);
         assertThat(server.verbs()).doesNotContain("MAIL", "RCPT", "DATA");

@@ -54,7 +54,7 @@ public final class PolicyJson {
                                      Optional<Instant> stsFetchBlockedUntil) {
         ObjectNode root = QueueJson.MAPPER.createObjectNode();
         root.put("domain", plan.nextHop());
-        root.put("manual", plan.manual().keyword());
+        root.put("manual", plan.manual().describe());
         root.set("mx", mx(plan.resolution()));
         root.set("sts", StsJson.outcome(plan.sts(), now, stsFetchBlockedUntil));
         root.set("decision", decision(plan.domainPlan()));

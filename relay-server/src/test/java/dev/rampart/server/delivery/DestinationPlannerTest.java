@@ -12,10 +12,13 @@ import dev.rampart.policy.dns.DnsResult;
 import dev.rampart.policy.dns.DnssecStatus;
 import dev.rampart.policy.dns.MxHost;
 import dev.rampart.policy.dns.MxResolution;
+import dev.rampart.server.admin.PolicyJson;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,35 @@ class DestinationPlannerTest {
     private static MxResolution hosts(DnssecStatus mxStatus, String... names) {
         return new MxResolution.Hosts("x.example", Arrays.stream(names)
                 .map(n -> new MxHost(n, 10, List.of(ADDRESS), DnssecStatus.SECURE)).toList(), mxStatus, false, List.of());
+    }
+
+    @Test
+    void manualLevelsThatReplaceDiscoveryAskNoTlsaQuestion_POL10() {
+        for (String level : List.of("none", "may", "encrypt", "secure")) {
+            asked.clear();
+            DestinationPlanner planner = new DestinationPlanner(
+                    d -> CompletableFuture.completedFuture(hosts(DnssecStatus.SECURE, "mx1.x.example")),
+                    name -> {
+                        asked.add(name);
+                        return CompletableFuture.completedFuture(new DnsResult.NoData<>(DnssecStatus.SECURE, name));
+                    }, PolicyMap.parse("map", List.of("x.example " + level)));
+            DestinationPlan plan = planner.plan("x.example").join();
+            assertThat(asked).as(level).isEmpty();
+            assertThat(plan.hosts().getFirst().tlsa()).isInstanceOf(TlsaFacts.NotQueried.class);
+            assertThat(plan.policyLabel(plan.hosts().getFirst().plan())).isEqualTo("manual");
+        }
+    }
+
+    @Test
+    void explainShowsTheManualEntryWithItsMatchNames_POL10() {
+        DestinationPlanner planner = new DestinationPlanner(
+                d -> CompletableFuture.completedFuture(hosts(DnssecStatus.SECURE, "mx1.x.example")),
+                name -> CompletableFuture.failedFuture(new AssertionError("no TLSA under a manual level")),
+                PolicyMap.parse("map", List.of("x.example secure match=a.x.example:b.x.example")));
+        DestinationPlan plan = planner.plan("x.example").join();
+        var json = PolicyJson.explain(plan, Optional.empty(), Instant.EPOCH);
+        assertThat(json.path("manual").asText()).isEqualTo("secure match=a.x.example:b.x.example");
+        assertThat(json.toString()).contains("row 4").contains("a.x.example, b.x.example");
     }
 
     @Test
@@ -68,6 +100,22 @@ class DestinationPlannerTest {
         assertThat(asked).isEmpty();
         assertThat(plan.hosts().getFirst().tlsa()).isInstanceOfSatisfying(TlsaFacts.NotQueried.class,
                 n -> assertThat(n.reason()).contains("MX RRset of x.example is insecure"));
+    }
+
+    @Test
+    void anAddressLiteralFollowsItsPolicyMapEntryInAnySpelling_row19() {
+        MxResolution literal = new MxResolution.Hosts("[127.0.0.1]",
+                List.of(new MxHost("[127.0.0.1]", 0, List.of(ADDRESS), DnssecStatus.INSECURE)), DnssecStatus.INSECURE,
+                true, List.of());
+        DestinationPlanner planner = new DestinationPlanner(d -> CompletableFuture.completedFuture(literal),
+                name -> CompletableFuture.failedFuture(new AssertionError("no TLSA for a literal")),
+                PolicyMap.parse("map", List.of("[127.000.0.1] encrypt")));
+        DestinationPlan plan = planner.plan("[127.0.0.1]").join();
+        assertThat(plan.hosts().getFirst().plan()).isInstanceOfSatisfying(HostPlan.Connect.class, c -> {
+            assertThat(c.requirement()).isEqualTo(TlsRequirement.REQUIRED);
+            assertThat(c.why()).contains("row 19").contains("encrypt");
+        });
+        assertThat(plan.policyLabel(plan.hosts().getFirst().plan())).isEqualTo("manual");
     }
 
     @Test

@@ -60,6 +60,8 @@ final class RampartProcess implements AutoCloseable {
         private String delayWarning = "";
         private String dnssec = "";
         private Path trustAnchors;
+        private Path trustStore;
+        private String enforcement = "";
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -107,6 +109,18 @@ final class RampartProcess implements AutoCloseable {
             return this;
         }
 
+        /** tls.trust-store: a PEM bundle of CAs added to the JDK roots for every PKIX check (MTA-STS). */
+        Builder trustStore(Path pem) {
+            trustStore = pem;
+            return this;
+        }
+
+        /** tls.enforcement: enforce | shadow. Written only when a test sets it. */
+        Builder enforcement(String mode) {
+            enforcement = mode;
+            return this;
+        }
+
         RampartProcess start() throws IOException, InterruptedException {
             Files.createDirectories(dir);
             int smtpPort = HostTools.freePort();
@@ -129,6 +143,9 @@ final class RampartProcess implements AutoCloseable {
                     .append(trustAnchors == null ? "" : "  trust-anchors: \"" + trustAnchors + "\"\n")
                     // With validation on, the self-check proves it on the signed test TLD (a secure denial).
                     .append(dnssec.isEmpty() ? "" : "  self-check:\n    secure-name: \"" + TestZones.TLD + "\"\n")
+                    .append(trustStore == null && enforcement.isEmpty() ? "" : "tls:\n")
+                    .append(trustStore == null ? "" : "  trust-store: \"" + trustStore + "\"\n")
+                    .append(enforcement.isEmpty() ? "" : "  enforcement: " + enforcement + "\n")
                     .append("delivery:\n")
                     .append("  port: 25\n")
                     .append("log:\n")

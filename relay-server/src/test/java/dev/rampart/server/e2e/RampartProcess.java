@@ -253,6 +253,12 @@ final class RampartProcess implements AutoCloseable {
         return lines;
     }
 
+    /** Every line the relay has written to stdout so far, across restarts (delivery lines and the rest). */
+    List<String> stdoutLines() throws IOException {
+        Path out = process.stdout();
+        return Files.exists(out) ? new String(Files.readAllBytes(out), StandardCharsets.UTF_8).lines().toList() : List.of();
+    }
+
     DeliveryLogLine awaitDelivery(String what, Predicate<DeliveryLogLine> match, Duration timeout)
             throws InterruptedException {
         return Await.until("delivery log line: " + what, timeout,

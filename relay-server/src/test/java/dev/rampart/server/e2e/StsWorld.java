@@ -22,12 +22,16 @@ import java.util.Optional;
  * pass PKIX and nothing else does. Started once per test class ({@link #start}); {@link #close} stops every
  * server it started, by PID.
  *
- * <p>Three receivers, each recipient domain its own, so that evidence never mixes:
+ * <p>Four receivers; each case has its own recipient domain, so that evidence never mixes, and the receivers
+ * that must never see a MAIL command under enforcement serve no case that delivers:
  * <ul>
  *   <li>{@code mx.pkix.test}: a certificate from the test CA whose SAN lists the MX host name of every case
  *       that points here ({@link Receiver#PKIX}), so PKIX and the host name check pass for each of them.</li>
- *   <li>{@code mx.self.test}: a self-signed certificate, trusted by nobody ({@link Receiver#SELF_SIGNED}).</li>
- *   <li>{@code mx.plain.test}: no STARTTLS ({@link Receiver#PLAIN}).</li>
+ *   <li>{@code mx.self.test}: a self-signed certificate, trusted by nobody ({@link Receiver#SELF_SIGNED});
+ *       only cases that stay queued.</li>
+ *   <li>{@code mx.audit.test}: self-signed too, for the {@code testing} case, which delivers
+ *       ({@link Receiver#AUDITED}).</li>
+ *   <li>{@code mx.plain.test}: no STARTTLS ({@link Receiver#PLAIN}); only a case that stays queued.</li>
  * </ul>
  * Not thread-safe.
  */
@@ -37,6 +41,8 @@ final class StsWorld implements AutoCloseable {
     enum Receiver {
         PKIX("mx.pkix.test"),
         SELF_SIGNED("mx.self.test"),
+        /** Self-signed as well, but only for the testing-mode case, which delivers to it. */
+        AUDITED("mx.audit.test"),
         PLAIN("mx.plain.test");
 
         private final String hostname;
@@ -70,7 +76,7 @@ final class StsWorld implements AutoCloseable {
         /** enforce, {@code mx: *.wildcard.test} covers {@code mx.wildcard.test}: delivered (STS-17). */
         WILDCARD("wildcard.test", "enforce", Receiver.PKIX, Tlsa.NONE, "*.wildcard.test"),
         /** testing, self-signed certificate: delivered anyway, the failed check reported (STS-20, row 17). */
-        TESTING("testing.test", "testing", Receiver.SELF_SIGNED, Tlsa.NONE, "mx.testing.test"),
+        TESTING("testing.test", "testing", Receiver.AUDITED, Tlsa.NONE, "mx.testing.test"),
         /** enforce, receiver without STARTTLS: deferred, never cleartext (STS-19, POL-05). */
         NO_STARTTLS("nostarttls.test", "enforce", Receiver.PLAIN, Tlsa.NONE, "mx.nostarttls.test"),
         /** TXT record published, policy URL answers 404: no policy, opportunistic, {@code policy=none} (row 18). */
@@ -203,6 +209,9 @@ final class StsWorld implements AutoCloseable {
         receivers.put(Receiver.SELF_SIGNED, started(started, PostfixReceiver.builder(Receiver.SELF_SIGNED.hostname())
                 .domains(domainsOf.get(Receiver.SELF_SIGNED).toArray(String[]::new))
                 .start(dir.resolve("mx-self"))));
+        receivers.put(Receiver.AUDITED, started(started, PostfixReceiver.builder(Receiver.AUDITED.hostname())
+                .domains(domainsOf.get(Receiver.AUDITED).toArray(String[]::new))
+                .start(dir.resolve("mx-audit"))));
         receivers.put(Receiver.PLAIN, started(started, PostfixReceiver.builder(Receiver.PLAIN.hostname())
                 .domains(domainsOf.get(Receiver.PLAIN).toArray(String[]::new)).starttls(false)
                 .start(dir.resolve("mx-plain"))));

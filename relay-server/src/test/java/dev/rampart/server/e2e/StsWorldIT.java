@@ -121,7 +121,7 @@ class StsWorldIT {
                             .problem(served.chain().toArray(X509Certificate[]::new), "UNKNOWN");
             switch (c.receiver()) {
                 case PKIX -> assertThat(problem).as("%s: PKIX with SAN %s", c, c.mxHost()).isEmpty();
-                case SELF_SIGNED -> assertThat(problem).as("%s: a self-signed certificate", c).isPresent();
+                case SELF_SIGNED, AUDITED -> assertThat(problem).as("%s: a self-signed certificate", c).isPresent();
                 case PLAIN -> assertThat(served.ehloKeywords()).as("%s", c).isNotEmpty().doesNotContain("STARTTLS");
             }
             if (c.tlsa() != StsWorld.Tlsa.NONE) {

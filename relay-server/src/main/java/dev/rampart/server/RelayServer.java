@@ -13,6 +13,10 @@ import dev.rampart.policy.dns.ValidationGatedResolver;
 import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.policy.dns.ResolverSettings;
 import dev.rampart.policy.dns.TrustAnchors;
+import dev.rampart.policy.sts.fetch.DnsHostResolver;
+import dev.rampart.policy.sts.fetch.StsPolicyCache;
+import dev.rampart.policy.sts.fetch.StsPolicyFetcher;
+import dev.rampart.policy.sts.fetch.StsTrust;
 import dev.rampart.queue.DiskQueue;
 import dev.rampart.queue.QueueState;
 import dev.rampart.queue.RecoveryReport;
@@ -30,6 +34,10 @@ import dev.rampart.server.delivery.PolicyProbe;
 import dev.rampart.server.delivery.ProbeReport;
 import dev.rampart.server.delivery.dsn.Rfc3464DsnWriter;
 import dev.rampart.server.smtp.SmtpServer;
+import dev.rampart.server.sts.StsMetrics;
+import dev.rampart.server.sts.StsOutcome;
+import dev.rampart.server.sts.StsRefreshTask;
+import dev.rampart.server.sts.StsService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -47,6 +55,8 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -67,13 +77,16 @@ import java.util.random.RandomGenerator;
  * The composition root of a running relay: builds the long-lived parts from the configuration and
  * starts them in dependency order — queue (recovered first), delivery scheduler, SMTP listener, admin
  * listener — and stops them in reverse, so that no session is accepted before the queue is sound and
- * no message is acknowledged after the queue is closed.
+ * no message is acknowledged after the queue is closed. It owns the one MTA-STS service ({@link #sts()}),
+ * whose policy cache lives beside the queue unless configured elsewhere, and its proactive refresh.
  *
  * <p>{@link #start()} is called once; {@link #close()} may be called from any thread (the SIGTERM hook)
  * and more than once. {@link #awaitStopped()} blocks until {@link #close()} has finished.
  */
 public final class RelayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
+    /** Address lookups of {@code mta-sts.<domain>}: well inside the fetch's own 60 s limit. */
+    private static final Duration STS_HOST_LOOKUP_LIMIT = Duration.ofSeconds(30);
 
     private final RampartConfig config;
     private final PrometheusMeterRegistry metrics;
@@ -82,6 +95,10 @@ public final class RelayServer implements AutoCloseable {
     private final DnssecSelfCheck dnssecCheck;
     private final ScheduledExecutorService dnssecScheduler;
     private final DestinationPlanner planner;
+    private final ExecutorService stsExecutor;
+    private final StsService sts;
+    private final StsRefreshTask stsRefresh;
+    private final ScheduledExecutorService stsScheduler;
     private final DeliveryClient smtpClient;
     private final DeliveryScheduler scheduler;
     private final SmtpServer smtp;
@@ -136,20 +153,37 @@ public final class RelayServer implements AutoCloseable {
         DnsMxLookup mx = new DnsMxLookup(gated, ourNames(config), ourAddresses(config.smtp().listen()),
                 RandomGenerator.getDefault());
 
-        this.planner = new DestinationPlanner(mx, gated::tlsa, policyMap(config.tls()));
+        // MTA-STS (RFC 8461): one trust for the policy fetch and the MX check (tls.trust-store means one thing),
+        // policy hosts resolved through the gated resolver like every other delivery name, one service for
+        // planning, the QUE-16 recheck, the proactive refresh, explain and the sts commands.
+        StsTrust webPki = webPkiTrust(config.tls());
+        this.stsExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mta-sts-", 0).factory());
+        StsPolicyCache stsCache = new StsPolicyCache(config.tls().mtaSts().cacheDirOr(config.queue().dir()),
+                new StsPolicyFetcher(webPki, new DnsHostResolver(gated, STS_HOST_LOOKUP_LIMIT)), clock,
+                RandomGenerator.getDefault());
+        this.sts = new StsService(gated, stsCache, stsExecutor, config.tls().mtaSts().enabled());
+        StsMetrics stsMetrics = new StsMetrics(metrics, sts);
+        this.stsRefresh = new StsRefreshTask(sts, stsExecutor, StsRefreshTask.DEFAULT_CONCURRENCY, stsMetrics);
+        this.stsScheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("mta-sts-refresh").daemon(true).factory());
+
+        this.planner = new DestinationPlanner(mx, gated::tlsa, domain -> stsMetrics.counted(sts.lookup(domain)),
+                policyMap(config.tls()));
         // One SMTP client (one event loop group) serves deliveries and `policy explain --probe` alike.
         this.smtpClient = new DeliveryClient(config.delivery());
         this.scheduler = new DeliveryScheduler(config, queue, planner, new Rfc3464DsnWriter(config.smtp().hostname()),
-                metrics, clock, smtpClient);
+                metrics, clock, smtpClient, webPki.trustManager(),
+                domain -> sts.recheck(domain).map(StsOutcome::fetchedNewPolicy).orElse(false));
         this.smtp = new SmtpServer(config.smtp(), queue, id -> scheduler.wake(), metrics, clock);
         this.admin = new AdminServer(config.admin().listen(), metrics, List.<ReadinessCheck>of(this::queueProblem, this::dnssecProblem),
-                queue, scheduler::wake, new Explainer(planner, new PolicyProbe(smtpClient, clock)));
+                queue, scheduler::wake, new Explainer(planner, new PolicyProbe(smtpClient, clock, webPki.trustManager())));
     }
 
     /** Starts delivery, then binds the SMTP and admin listeners; on failure everything started is stopped. */
     public synchronized void start() throws IOException {
         try {
             dnssecCheck.schedule(dnssecScheduler, config.dns().selfCheckInterval());
+            stsRefresh.schedule(stsScheduler, RandomGenerator.getDefault());
             scheduler.start();
             smtpAddresses = bind("smtp.listen " + config.smtp().listen(), smtp::start);
             bind("admin.listen " + config.admin().listen(), () -> {
@@ -180,6 +214,11 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
+    /** The one MTA-STS service of this relay (lookups, refresh, recheck, show, purge), for explain and the admin API. */
+    public StsService sts() {
+        return sts;
+    }
+
     public InetSocketAddress adminAddress() {
         return admin.address();
     }
@@ -203,6 +242,8 @@ public final class RelayServer implements AutoCloseable {
         closeQuietly("smtp client", smtpClient);
         closeQuietly("queue", queue);
         dnssecScheduler.shutdownNow();
+        stsScheduler.shutdownNow();
+        stsExecutor.shutdownNow();
         dnsExecutor.shutdownNow();
         log.info("rampart stopped");
         stopped.countDown();
@@ -280,6 +321,23 @@ public final class RelayServer implements AutoCloseable {
         PolicyMap map = ConfigLoader.loadPolicyMap(file.get());
         log.atInfo().addKeyValue("file", file.get()).addKeyValue("entries", map.size()).log("TLS policy map loaded");
         return map;
+    }
+
+    /**
+     * The WebPKI anchors for the MTA-STS policy fetch (STS-06) and the MX certificate (STS-18): the JDK
+     * roots plus the {@code tls.trust-store} bundle, if configured.
+     */
+    private static StsTrust webPkiTrust(RampartConfig.Tls tls) throws IOException {
+        List<X509Certificate> extra = tls.trustStorePath().isPresent()
+                ? StsTrust.readPem(tls.trustStorePath().get()) : List.of();
+        try {
+            StsTrust trust = StsTrust.of(extra, true);
+            tls.trustStorePath().ifPresent(p -> log.atInfo().addKeyValue("file", p)
+                    .addKeyValue("certificates", extra.size()).log("TLS trust store loaded"));
+            return trust;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("tls.trust-store: " + e.getMessage(), e);
+        }
     }
 
     private static TrustAnchors trustAnchors(RampartConfig.Dns dns) throws IOException {

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,18 +67,35 @@ public final class DeliveryScheduler implements AutoCloseable {
     /** Delivers with the Netty {@link DeliveryClient}, which this scheduler owns and closes. */
     public DeliveryScheduler(RampartConfig config, MessageQueue queue, DestinationPlanner planner, DsnWriter dsn,
                              MeterRegistry metrics, InstantSource clock) {
-        this(config, queue, planner, dsn, metrics, clock, new DeliveryClient(config.delivery()), true);
+        this(config, queue, planner, dsn, metrics, clock, new DeliveryClient(config.delivery()), true,
+                TlsPlan.jdkRoots(), StsRecheck.NEVER);
     }
 
-    /** Delivers through {@code connector}, which the caller owns. */
+    /**
+     * Delivers through {@code connector}, which the caller owns; PKIX plans validate against the JDK roots
+     * only and no MTA-STS policy is rechecked before a bounce.
+     */
     public DeliveryScheduler(RampartConfig config, MessageQueue queue, DestinationPlanner planner, DsnWriter dsn,
                              MeterRegistry metrics, InstantSource clock, SessionConnector connector) {
-        this(config, queue, planner, dsn, metrics, clock, connector, false);
+        this(config, queue, planner, dsn, metrics, clock, connector, TlsPlan.jdkRoots(), StsRecheck.NEVER);
+    }
+
+    /**
+     * Delivers through {@code connector}, which the caller owns.
+     *
+     * @param webPkiTrust chain validation for PKIX plans (MTA-STS {@code enforce}, STS-18): the JDK roots
+     *                    plus {@code tls.trust-store}
+     * @param stsRecheck  asked before an MTA-STS {@code enforce} failure becomes a bounce (QUE-16)
+     */
+    public DeliveryScheduler(RampartConfig config, MessageQueue queue, DestinationPlanner planner, DsnWriter dsn,
+                             MeterRegistry metrics, InstantSource clock, SessionConnector connector,
+                             X509TrustManager webPkiTrust, StsRecheck stsRecheck) {
+        this(config, queue, planner, dsn, metrics, clock, connector, false, webPkiTrust, stsRecheck);
     }
 
     private DeliveryScheduler(RampartConfig config, MessageQueue queue, DestinationPlanner planner, DsnWriter dsn,
                               MeterRegistry metrics, InstantSource clock, SessionConnector connector,
-                              boolean ownsConnector) {
+                              boolean ownsConnector, X509TrustManager webPkiTrust, StsRecheck stsRecheck) {
         this.queue = queue;
         this.clock = clock;
         this.connector = connector;
@@ -89,9 +107,9 @@ public final class DeliveryScheduler implements AutoCloseable {
                 failures -> config.queue().retryDelay(failures), classifier);
         DeliveryLog log = new DeliveryLog(metrics);
         DomainDelivery domains = new DomainDelivery(delivery, planner, connector, pool, tracker,
-                new Semaphore(Math.max(1, delivery.maxConnections())), classifier, log, clock);
+                new Semaphore(Math.max(1, delivery.maxConnections())), classifier, log, clock, webPkiTrust);
         this.messages = new MessageDelivery(config.queue(), queue, domains, new NoticeQueue(queue, dsn),
-                log, classifier, clock, executor);
+                log, classifier, clock, executor, new StsBounceRecheck(stsRecheck));
         this.maxInFlight = Math.max(100, delivery.maxConnections() * 10);
         Gauge.builder("rampart.delivery.in.flight", inFlight, AtomicInteger::get)
                 .description("Messages being delivered now").register(metrics);

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * One delivery attempt of some recipients of one message to one next-hop domain (design.md steps
@@ -56,10 +57,11 @@ final class DomainDelivery {
     private final DeliveryClassifier classifier;
     private final DeliveryLog log;
     private final InstantSource clock;
+    private final X509TrustManager webPkiTrust;
 
     DomainDelivery(RampartConfig.Delivery config, DestinationPlanner planner, SessionConnector connector,
                    SessionPool pool, DestinationTracker tracker, Semaphore connections, DeliveryClassifier classifier,
-                   DeliveryLog log, InstantSource clock) {
+                   DeliveryLog log, InstantSource clock, X509TrustManager webPkiTrust) {
         this.config = config;
         this.planner = planner;
         this.connector = connector;
@@ -69,6 +71,7 @@ final class DomainDelivery {
         this.classifier = classifier;
         this.log = log;
         this.clock = clock;
+        this.webPkiTrust = webPkiTrust;
     }
 
     /** Returns one attempt per recipient, in the given order. */
@@ -245,7 +248,7 @@ final class DomainDelivery {
             try {
                 DeliverySession session = pool.take(key).orElse(null);
                 if (session == null) {
-                    switch (connector.open(host, address, TlsPlan.forHost(connect, clock))) {
+                    switch (connector.open(host, address, TlsPlan.forHost(connect, clock, webPkiTrust))) {
                         case SessionConnector.OpenResult.Opened opened -> session = opened.session();
                         case SessionConnector.OpenResult.Failed failed -> {
                             Verdict v = classifier.failure(failed.failure());

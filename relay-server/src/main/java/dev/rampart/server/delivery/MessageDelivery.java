@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One delivery attempt of one claimed (ACTIVE) message (design.md steps 3 and 6): pending recipients
  * grouped by next-hop domain, each group delivered in one transaction per session (QUE-05), groups in
- * parallel; then expiry (QUE-15), notices (QUE-10, QUE-13, QUE-14), the durable per-recipient update,
+ * parallel; then expiry (QUE-15, after the MTA-STS recheck of {@link StsBounceRecheck}, QUE-16), notices (QUE-10, QUE-13, QUE-14), the durable per-recipient update,
  * one log line per recipient, and finally {@code complete} or {@code defer} with the retry schedule
  * (QUE-03: never an immediate retry).
  *
@@ -50,9 +50,11 @@ final class MessageDelivery {
     private final DeliveryClassifier classifier;
     private final InstantSource clock;
     private final ExecutorService executor;
+    private final StsBounceRecheck stsRecheck;
 
     MessageDelivery(RampartConfig.Queue config, MessageQueue queue, DomainDelivery domains, NoticeQueue notices,
-                    DeliveryLog log, DeliveryClassifier classifier, InstantSource clock, ExecutorService executor) {
+                    DeliveryLog log, DeliveryClassifier classifier, InstantSource clock, ExecutorService executor,
+                    StsBounceRecheck stsRecheck) {
         this.config = config;
         this.queue = queue;
         this.domains = domains;
@@ -61,6 +63,7 @@ final class MessageDelivery {
         this.classifier = classifier;
         this.clock = clock;
         this.executor = executor;
+        this.stsRecheck = stsRecheck;
     }
 
     /** Runs the attempt; never throws. */
@@ -99,6 +102,7 @@ final class MessageDelivery {
         Instant expiresAt = envelope.arrival().plus(maxAge);
         boolean expired = !now.isBefore(expiresAt);
         if (expired) {
+            attempts = stsRecheck.beforeBounce(id, attempts, (domain, rcpts) -> timed(message, domain, rcpts));
             attempts = attempts.stream().map(a -> a.verdict().disposition() == Disposition.DEFER
                     ? new RecipientAttempt(a.recipient(), classifier.expired(a.verdict()), a.relay(), a.tls(),
                             a.peerLacksDsn(), a.policy()) : a).toList();

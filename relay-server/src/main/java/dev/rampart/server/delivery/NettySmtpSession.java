@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,12 +108,18 @@ final class NettySmtpSession implements DeliverySession {
 
     /**
      * The precise reason a required-TLS session failed: the DANE verifier's own words when it refused the
-     * chain ("no TLSA record matched: leaf SPKI sha256 ab12…"), else what went wrong and who demanded TLS.
+     * chain ("no TLSA record matched: leaf SPKI sha256 ab12…"), the PKIX check's when it did ("MTA-STS
+     * enforce: certificate names [a.example] do not match mx.example.org …", STS-18), else what went
+     * wrong and who demanded TLS.
      */
     private static String requiredFailure(TlsPlan.Required required, SessionFailure failure) {
         if (required.trustManager() instanceof DaneTrustManager dane
                 && dane.verdict().orElse(null) instanceof DaneVerdict.Failed failed) {
             return failed.reason();
+        }
+        Optional<String> pkix = required.pkixRefusal();
+        if (pkix.isPresent()) {
+            return pkix.get();
         }
         return describe(failure) + "; " + required.demandedBy();
     }

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The live half of {@code rampart policy explain --probe}: for each MX host of a {@link DestinationPlan}
@@ -26,9 +27,21 @@ public final class PolicyProbe {
     private final InstantSource clock;
     private final DeliveryClassifier classifier = new DeliveryClassifier();
 
-    public PolicyProbe(SessionConnector connector, InstantSource clock) {
+    private final X509TrustManager webPkiTrust;
+
+    /**
+     * @param webPkiTrust the anchors PKIX plans validate against, as in delivery (JDK roots plus
+     *                    {@code tls.trust-store})
+     */
+    public PolicyProbe(SessionConnector connector, InstantSource clock, X509TrustManager webPkiTrust) {
         this.connector = Objects.requireNonNull(connector);
         this.clock = Objects.requireNonNull(clock);
+        this.webPkiTrust = Objects.requireNonNull(webPkiTrust);
+    }
+
+    /** PKIX plans validate against the JDK roots only. */
+    public PolicyProbe(SessionConnector connector, InstantSource clock) {
+        this(connector, clock, TlsPlan.jdkRoots());
     }
 
     /** One report per MX host of the plan, in trial order. */
@@ -46,7 +59,7 @@ public final class PolicyProbe {
     }
 
     private ProbeReport probe(HostPlan.Connect connect, InetAddress address) {
-        TlsPlan tls = TlsPlan.forHost(connect, clock);
+        TlsPlan tls = TlsPlan.forHost(connect, clock, webPkiTrust);
         String host = connect.hostName();
         String where = address.getHostAddress();
         SessionConnector.OpenResult result = connector.open(host, address, tls);

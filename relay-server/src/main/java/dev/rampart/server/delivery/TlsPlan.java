@@ -3,9 +3,15 @@ package dev.rampart.server.delivery;
 import dev.rampart.policy.dane.DaneTrustManager;
 import dev.rampart.policy.decide.Authentication;
 import dev.rampart.policy.decide.HostPlan;
+import dev.rampart.policy.decide.AppliedPolicy;
+import dev.rampart.policy.sts.fetch.PkixPeerCheck;
+import dev.rampart.policy.sts.fetch.StsTrust;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.security.GeneralSecurityException;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -33,18 +39,32 @@ public sealed interface TlsPlan {
      * @param authentication what a successful handshake proves, for the delivery log: "pkix" or
      *                       "unauthenticated"; "dane" when the trust manager is a {@link DaneTrustManager},
      *                       whose verdict then names the mode ("dane-ee" or "dane-ta") after the handshake
+     * @param demandedBy     who demands TLS, for failure reasons, e.g. "MTA-STS enforce requires TLS" in
+     *                       "STARTTLS not offered but MTA-STS enforce requires TLS"
      */
-    record Required(X509TrustManager trustManager, String peerName, boolean verifyHostname, String authentication)
-            implements TlsPlan {
+    record Required(X509TrustManager trustManager, String peerName, boolean verifyHostname, String authentication,
+                    String demandedBy) implements TlsPlan {
         public Required {
             Objects.requireNonNull(trustManager);
             Objects.requireNonNull(peerName);
             Objects.requireNonNull(authentication);
+            Objects.requireNonNull(demandedBy);
         }
 
-        /** Who demands TLS, for failure reasons: "STARTTLS not offered but DANE TLSA records require TLS". */
-        String demandedBy() {
-            return trustManager instanceof DaneTrustManager ? "DANE TLSA records require TLS" : "the TLS policy requires TLS";
+        /** A plan whose failure reasons name DANE when the trust manager is DANE's, else "the TLS policy". */
+        public Required(X509TrustManager trustManager, String peerName, boolean verifyHostname, String authentication) {
+            this(trustManager, peerName, verifyHostname, authentication, trustManager instanceof DaneTrustManager
+                    ? "DANE TLSA records require TLS" : "the TLS policy requires TLS");
+        }
+
+        /**
+         * The precise reason a PKIX check refused the peer's chain in this session, prefixed with the policy
+         * ("MTA-STS enforce: certificate names [a.example] do not match mx.example.org ..."); empty when
+         * no PKIX check refused anything.
+         */
+        Optional<String> pkixRefusal() {
+            return trustManager instanceof PkixSessionCheck pkix
+                    ? pkix.refusal().map(r -> pkix.policyName() + ": " + r) : Optional.empty();
         }
     }
 
@@ -56,39 +76,52 @@ public sealed interface TlsPlan {
      * The plan for one new connection to a host: opportunistic rows stay opportunistic; TLS required
      * without authentication (DANE-08) accepts any certificate; DANE (DANE-07) gets a fresh
      * {@link DaneTrustManager} over the usable records, SNI = TLSA base domain (DANE-13), and no
-     * hostname verification (the DANE verifier does the DANE-14 name checks itself).
+     * hostname verification (the DANE verifier does the DANE-14 name checks itself); PKIX (MTA-STS
+     * {@code enforce}, STS-18) gets a fresh {@link PkixSessionCheck}: the chain must reach one of
+     * {@code webPkiTrust}'s anchors (the JDK roots plus {@code tls.trust-store}, so that the trust store
+     * means one thing for the policy fetch and for the MX), a SAN dNSName must match the MX host name
+     * (CN ignored), SNI = MX host name, TLS 1.2 or later (the client's protocol floor).
+     *
+     * @param webPkiTrust chain validation for PKIX plans ({@code StsTrust.trustManager()} in the relay)
      */
-    private static X509TrustManager jdkPkixTrustManager() {
-        try {
-            javax.net.ssl.TrustManagerFactory tmf =
-                    javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init((java.security.KeyStore) null);
-            for (javax.net.ssl.TrustManager tm : tmf.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x) {
-                    return x;
-                }
-            }
-            throw new IllegalStateException("the JDK offers no X.509 trust manager");
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK trust store cannot be loaded: " + e.getMessage(), e);
-        }
-    }
-
-    static TlsPlan forHost(HostPlan.Connect plan, InstantSource clock) {
-        String peer = plan.sni().orElse(plan.hostName());
+    static TlsPlan forHost(HostPlan.Connect plan, InstantSource clock, X509TrustManager webPkiTrust) {
         return switch (plan.requirement()) {
             case OPPORTUNISTIC -> new Opportunistic();
             case REQUIRED -> switch (plan.authentication()) {
                 case Authentication.None n -> new Required(
-                        (X509TrustManager) InsecureTrustManagerFactory.INSTANCE.getTrustManagers()[0], peer, false,
-                        "unauthenticated");
+                        (X509TrustManager) InsecureTrustManagerFactory.INSTANCE.getTrustManagers()[0],
+                        plan.sni().orElse(plan.hostName()), false, "unauthenticated");
                 case Authentication.Dane d -> new Required(
                         new DaneTrustManager(d.usableRecords(), d.referenceIds(), plan.serverName(), clock),
                         plan.serverName(), false, "dane");
-                // MTA-STS (STS-18): PKIX to the JDK roots and the name checked by the TLS engine against the
-                // MX host, which is also the SNI. The extra tls.trust-store arrives with MTA-STS delivery.
-                case Authentication.Pkix k -> new Required(jdkPkixTrustManager(), k.referenceIds().get(0), true, "pkix");
+                // The PKIX check does the SAN match itself (CN ignored); the JDK's HTTPS check would add nothing.
+                case Authentication.Pkix k -> {
+                    String policy = policyName(plan.policy());
+                    yield new Required(new PkixSessionCheck(new PkixPeerCheck(webPkiTrust, k.referenceIds()), policy),
+                            plan.sni().orElse(plan.hostName()), false, "pkix", policy + " requires TLS");
+                }
             };
+        };
+    }
+
+    /**
+     * The JDK's root certificates alone, for callers built without a configured {@code tls.trust-store};
+     * the same anchors the relay uses when none is configured.
+     */
+    static X509TrustManager jdkRoots() {
+        try {
+            return StsTrust.of(List.of(), true).trustManager();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK trust store cannot be loaded: " + e.getMessage(), e);
+        }
+    }
+
+    /** How failure reasons name the policy that demanded authenticated TLS. */
+    private static String policyName(AppliedPolicy policy) {
+        return switch (policy) {
+            case MTA_STS -> "MTA-STS enforce";
+            case DANE -> "DANE";
+            case NONE -> "the TLS policy";
         };
     }
 }

@@ -24,6 +24,26 @@ public record StsOutcome(String policyDomain, StsRecordResult txt, StsLookup loo
         return new StsOutcome(policyDomain, StsRecordResult.absent(why), new StsLookup.NoPolicy(why));
     }
 
+    /** True when this lookup fetched a new policy (not the cached one): QUE-16's "the policy changed". */
+    public boolean fetchedNewPolicy() {
+        return lookup instanceof StsLookup.Applied a && a.source() == StsLookup.Source.FETCH;
+    }
+
+    /**
+     * The bounded {@code result} label of {@code rampart_mta_sts_lookups_total}: {@code cache}, {@code fetch},
+     * {@code none} or {@code fetch-failed}; never a domain.
+     */
+    public String metricResult() {
+        return switch (lookup) {
+            case StsLookup.Applied a -> switch (a.source()) {
+                case CACHE -> "cache";
+                case FETCH -> "fetch";
+            };
+            case StsLookup.NoPolicy n -> "none";
+            case StsLookup.FetchFailed f -> "fetch-failed";
+        };
+    }
+
     /** The facts {@code policy.decide} needs (rows 11, 14–18). */
     public StsFacts facts() {
         return switch (lookup) {

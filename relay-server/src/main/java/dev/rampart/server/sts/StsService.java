@@ -126,6 +126,16 @@ public final class StsService {
         return cache.dueForRefresh();
     }
 
+    /** Deletes cached policies past their max_age, which can never apply again; returns how many. Blocks. */
+    public int removeExpired() {
+        return cache.removeExpired();
+    }
+
+    /** How many domains have a cached policy file, valid or expired. Lists the cache directory. */
+    public int cachedPolicies() {
+        return cache.size();
+    }
+
     private CompletableFuture<StsRecordResult> txt(String domain) {
         CompletableFuture<DnsResult<String>> answer;
         try {

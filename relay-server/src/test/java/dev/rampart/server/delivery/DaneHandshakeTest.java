@@ -86,7 +86,8 @@ class DaneHandshakeTest {
 
     @Test
     void matching311AuthenticatesAsDaneEeWithoutNameOrIssuerChecksDane10() throws Exception {
-        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, spkiSha256())), InstantSource.system());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, spkiSha256())), InstantSource.system(),
+                TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         assertThat(result).isInstanceOf(SessionConnector.OpenResult.Opened.class);
         try (DeliverySession session = ((SessionConnector.OpenResult.Opened) result).session()) {
@@ -106,7 +107,8 @@ class DaneHandshakeTest {
         TestCertificates.IssuedCert issued = TestCertificates.issued(HOST, "Test Mail CA");
         server.tls = issued.serverContext();
         byte[] caDigest = MessageDigest.getInstance("SHA-256").digest(issued.ca().getEncoded());
-        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(2, 0, 1, caDigest)), InstantSource.system());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(2, 0, 1, caDigest)), InstantSource.system(),
+                TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         assertThat(result).isInstanceOf(SessionConnector.OpenResult.Opened.class);
         try (DeliverySession session = ((SessionConnector.OpenResult.Opened) result).session()) {
@@ -119,7 +121,8 @@ class DaneHandshakeTest {
         TestCertificates.IssuedCert issued = TestCertificates.issued("elsewhere.example", "Test Mail CA");
         server.tls = issued.serverContext();
         byte[] caDigest = MessageDigest.getInstance("SHA-256").digest(issued.ca().getEncoded());
-        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(2, 0, 1, caDigest)), InstantSource.system());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(2, 0, 1, caDigest)), InstantSource.system(),
+                TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         SessionFailure failure = ((SessionConnector.OpenResult.Failed) result).failure();
         assertThat(failure).isInstanceOf(SessionFailure.TlsRequired.class);
@@ -131,7 +134,7 @@ class DaneHandshakeTest {
     @Test
     void sniIsTheTlsaBaseDomainAndTlsIsAtLeast12Dane13() throws Exception {
         TlsPlan plan = TlsPlan.forHost(danePlanWithBase(new TlsaRecord(3, 1, 1, spkiSha256()), "base.dane.example"),
-                InstantSource.system());
+                InstantSource.system(), TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         assertThat(result).isInstanceOf(SessionConnector.OpenResult.Opened.class);
         ((SessionConnector.OpenResult.Opened) result).session().close();
@@ -143,7 +146,8 @@ class DaneHandshakeTest {
     void mismatchFailsWithTheVerifierReasonAndNoMailDane07() throws Exception {
         byte[] other = spkiSha256();
         other[0] ^= 1;
-        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, other)), InstantSource.system());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, other)), InstantSource.system(),
+                TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         SessionFailure failure = ((SessionConnector.OpenResult.Failed) result).failure();
         assertThat(failure).isInstanceOf(SessionFailure.TlsRequired.class);
@@ -179,7 +183,8 @@ class DaneHandshakeTest {
             }
             default -> throw new IllegalArgumentException(scenario);
         };
-        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, spkiSha256())), InstantSource.system());
+        TlsPlan plan = TlsPlan.forHost(danePlan(new TlsaRecord(3, 1, 1, spkiSha256())), InstantSource.system(),
+                TlsPlan.jdkRoots());
         SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, plan);
         SessionFailure failure = ((SessionConnector.OpenResult.Failed) result).failure();
         assertThat(failure).isInstanceOf(SessionFailure.TlsRequired.class);

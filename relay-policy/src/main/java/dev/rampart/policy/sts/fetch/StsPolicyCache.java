@@ -172,6 +172,11 @@ public final class StsPolicyCache {
         }
     }
 
+    /** How many domains have a policy file, valid or expired (the cached-policies gauge); lists the directory. */
+    public int size() {
+        return listDomains().size();
+    }
+
     /** Deletes entries past their max_age; they can never apply again. Returns how many went. */
     public int removeExpired() {
         Instant now = clock.instant();

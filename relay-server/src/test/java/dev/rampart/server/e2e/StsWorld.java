@@ -22,14 +22,16 @@ import java.util.Optional;
  * pass PKIX and nothing else does. Started once per test class ({@link #start}); {@link #close} stops every
  * server it started, by PID.
  *
- * <p>Four receivers; each case has its own recipient domain, so that evidence never mixes, and the receivers
- * that must never see a MAIL command under enforcement serve no case that delivers:
+ * <p>Five receivers; each case has its own recipient domain, so that evidence never mixes, and the receivers
+ * that must never see a MAIL command (or any connection) under enforcement serve no case that delivers:
  * <ul>
  *   <li>{@code mx.pkix.test}: a certificate from the test CA whose SAN lists the MX host name of every case
  *       that points here ({@link Receiver#PKIX}), so PKIX and the host name check pass for each of them.</li>
+ *   <li>{@code mx.unlisted.test}: the same kind of certificate, for the case whose MX host the policy does
+ *       not list ({@link Receiver#UNLISTED}); the relay must never connect to it.</li>
  *   <li>{@code mx.self.test}: a self-signed certificate, trusted by nobody ({@link Receiver#SELF_SIGNED});
  *       only cases that stay queued.</li>
- *   <li>{@code mx.audit.test}: self-signed too, for the {@code testing} case, which delivers
+ *   <li>{@code mx.self2.test}: self-signed too, for the {@code testing} case, which delivers
  *       ({@link Receiver#AUDITED}).</li>
  *   <li>{@code mx.plain.test}: no STARTTLS ({@link Receiver#PLAIN}); only a case that stays queued.</li>
  * </ul>
@@ -37,22 +39,38 @@ import java.util.Optional;
  */
 final class StsWorld implements AutoCloseable {
 
+    /** What a receiver offers for STARTTLS. */
+    enum Tls {
+        /** A certificate from the test CA whose SAN names every MX host name pointing to the receiver. */
+        TEST_CA,
+        SELF_SIGNED,
+        NO_STARTTLS
+    }
+
     /** Which receiver a case's MX host name points to. */
     enum Receiver {
-        PKIX("mx.pkix.test"),
-        SELF_SIGNED("mx.self.test"),
+        PKIX("mx.pkix.test", Tls.TEST_CA),
+        /** Valid for PKIX too, but only for the case whose MX the policy does not list: it must see no one. */
+        UNLISTED("mx.unlisted.test", Tls.TEST_CA),
+        SELF_SIGNED("mx.self.test", Tls.SELF_SIGNED),
         /** Self-signed as well, but only for the testing-mode case, which delivers to it. */
-        AUDITED("mx.audit.test"),
-        PLAIN("mx.plain.test");
+        AUDITED("mx.self2.test", Tls.SELF_SIGNED),
+        PLAIN("mx.plain.test", Tls.NO_STARTTLS);
 
         private final String hostname;
+        private final Tls tls;
 
-        Receiver(String hostname) {
+        Receiver(String hostname, Tls tls) {
             this.hostname = hostname;
+            this.tls = tls;
         }
 
         String hostname() {
             return hostname;
+        }
+
+        Tls tls() {
+            return tls;
         }
     }
 
@@ -72,7 +90,7 @@ final class StsWorld implements AutoCloseable {
         /** enforce, the MX host's certificate is self-signed: deferred 4.7.5, no MAIL at the receiver (STS-19). */
         UNTRUSTED("untrusted.test", "enforce", Receiver.SELF_SIGNED, Tlsa.NONE, "mx.untrusted.test"),
         /** enforce, the MX host matches no mx pattern: never contacted, deferred (STS-17, STS-19, row 11). */
-        NOT_LISTED("notlisted.test", "enforce", Receiver.PKIX, Tlsa.NONE, "mx2.notlisted.test"),
+        NOT_LISTED("notlisted.test", "enforce", Receiver.UNLISTED, Tlsa.NONE, "mx2.notlisted.test"),
         /** enforce, {@code mx: *.wildcard.test} covers {@code mx.wildcard.test}: delivered (STS-17). */
         WILDCARD("wildcard.test", "enforce", Receiver.PKIX, Tlsa.NONE, "*.wildcard.test"),
         /** testing, self-signed certificate: delivered anyway, the failed check reported (STS-20, row 17). */
@@ -194,27 +212,23 @@ final class StsWorld implements AutoCloseable {
         X509Certificate unrelated = TestCertificates.selfSigned("unrelated.test", dir.resolve("unrelated")).certificate();
 
         Map<Receiver, List<String>> domainsOf = new LinkedHashMap<>();
-        List<String> pkixNames = new ArrayList<>(List.of(Receiver.PKIX.hostname()));
+        Map<Receiver, List<String>> namesOf = new LinkedHashMap<>();
         for (Case c : Case.values()) {
             domainsOf.computeIfAbsent(c.receiver(), r -> new ArrayList<>()).add(c.domain());
-            if (c.receiver() == Receiver.PKIX) {
-                pkixNames.add(c.mxHost());
-            }
+            namesOf.computeIfAbsent(c.receiver(), r -> new ArrayList<>(List.of(r.hostname()))).add(c.mxHost());
         }
         Map<Receiver, PostfixReceiver> receivers = new LinkedHashMap<>();
-        receivers.put(Receiver.PKIX, started(started, PostfixReceiver.builder(Receiver.PKIX.hostname())
-                .domains(domainsOf.get(Receiver.PKIX).toArray(String[]::new))
-                .certificate(TestCertificates.issued(pkixNames, ca, dir.resolve("mx-pkix-cert")))
-                .start(dir.resolve("mx-pkix"))));
-        receivers.put(Receiver.SELF_SIGNED, started(started, PostfixReceiver.builder(Receiver.SELF_SIGNED.hostname())
-                .domains(domainsOf.get(Receiver.SELF_SIGNED).toArray(String[]::new))
-                .start(dir.resolve("mx-self"))));
-        receivers.put(Receiver.AUDITED, started(started, PostfixReceiver.builder(Receiver.AUDITED.hostname())
-                .domains(domainsOf.get(Receiver.AUDITED).toArray(String[]::new))
-                .start(dir.resolve("mx-audit"))));
-        receivers.put(Receiver.PLAIN, started(started, PostfixReceiver.builder(Receiver.PLAIN.hostname())
-                .domains(domainsOf.get(Receiver.PLAIN).toArray(String[]::new)).starttls(false)
-                .start(dir.resolve("mx-plain"))));
+        for (Receiver r : Receiver.values()) {
+            String name = r.hostname().substring(0, r.hostname().indexOf('.'));
+            PostfixReceiver.Builder b = PostfixReceiver.builder(r.hostname())
+                    .domains(domainsOf.get(r).toArray(String[]::new));
+            switch (r.tls()) {
+                case TEST_CA -> b.certificate(TestCertificates.issued(namesOf.get(r), ca, dir.resolve(name + "-cert")));
+                case SELF_SIGNED -> { }
+                case NO_STARTTLS -> b.starttls(false);
+            }
+            receivers.put(r, started(started, b.start(dir.resolve(r.name().toLowerCase(Locale.ROOT)))));
+        }
 
         NginxServer.Builder sites = NginxServer.builder();
         for (Case c : Case.values()) {

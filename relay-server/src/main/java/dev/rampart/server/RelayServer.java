@@ -114,6 +114,8 @@ public final class RelayServer implements AutoCloseable {
      */
     public RelayServer(RampartConfig config, InstantSource clock) throws IOException {
         this.config = config;
+        // Read before anything is opened, so that a bad trust store stops the start without leaving a lock held.
+        StsTrust webPki = webPkiTrust(config.tls());
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
@@ -130,8 +132,10 @@ public final class RelayServer implements AutoCloseable {
                     .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
                     .register(metrics);
         }
+        // Strong: nothing else keeps the report, and a weakly held one reads NaN after the next collection.
         Gauge.builder("rampart.queue.corrupt.files", recovery, r -> r.corrupt().size())
                 .description("Queue files moved to corrupt/ at the last start")
+                .strongReference(true)
                 .register(metrics);
 
         this.dnsExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("dns-", 0).factory());
@@ -156,7 +160,6 @@ public final class RelayServer implements AutoCloseable {
         // MTA-STS (RFC 8461): one trust for the policy fetch and the MX check (tls.trust-store means one thing),
         // policy hosts resolved through the gated resolver like every other delivery name, one service for
         // planning, the QUE-16 recheck, the proactive refresh, explain and the sts commands.
-        StsTrust webPki = webPkiTrust(config.tls());
         this.stsExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mta-sts-", 0).factory());
         StsPolicyCache stsCache = new StsPolicyCache(config.tls().mtaSts().cacheDirOr(config.queue().dir()),
                 new StsPolicyFetcher(webPki, new DnsHostResolver(gated, STS_HOST_LOOKUP_LIMIT)), clock,
@@ -328,8 +331,15 @@ public final class RelayServer implements AutoCloseable {
      * roots plus the {@code tls.trust-store} bundle, if configured.
      */
     private static StsTrust webPkiTrust(RampartConfig.Tls tls) throws IOException {
-        List<X509Certificate> extra = tls.trustStorePath().isPresent()
-                ? StsTrust.readPem(tls.trustStorePath().get()) : List.of();
+        List<X509Certificate> extra;
+        try {
+            extra = tls.trustStorePath().isPresent() ? StsTrust.readPem(tls.trustStorePath().get()) : List.of();
+        } catch (IOException e) {
+            throw new IOException("tls.trust-store: " + e.getMessage(), e);
+        }
+        if (tls.trustStorePath().isPresent() && extra.isEmpty()) {
+            throw new IOException("tls.trust-store: " + tls.trustStorePath().get() + " holds no PEM certificate");
+        }
         try {
             StsTrust trust = StsTrust.of(extra, true);
             tls.trustStorePath().ifPresent(p -> log.atInfo().addKeyValue("file", p)

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * One line per recipient per attempt on logger {@code rampart.delivery}, in a fixed key order that
  * operators and tests grep:
  * <pre>queue_id=.. rcpt=.. status=sent|deferred|bounced relay=host[ip]:port|host|none
- * tls=none|unauthenticated|dane-ee|dane-ta policy=none|dane|dane-only delay=12.3s attempts=n dsn=x.y.z
+ * tls=none|unauthenticated|pkix|dane-ee|dane-ta policy=none|dane|dane-only|mta-sts delay=12.3s attempts=n dsn=x.y.z
  * reply="..."</pre>
  * A host that a TLS policy stopped (skipped without a connection, or a required-TLS session that failed)
  * gets its own line without {@code rcpt=}, so each MX host's precise reason is kept even when a later

@@ -20,6 +20,7 @@ public final class StsMetrics {
         this.registry = Objects.requireNonNull(registry);
         Gauge.builder("rampart.mta.sts.cached.policies", service, StsService::cachedPolicies)
                 .description("MTA-STS policies in the persistent cache, valid or awaiting removal")
+                .strongReference(true)
                 .register(registry);
     }
 

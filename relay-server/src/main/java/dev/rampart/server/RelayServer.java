@@ -179,7 +179,8 @@ public final class RelayServer implements AutoCloseable {
                 domain -> sts.recheck(domain).map(StsOutcome::fetchedNewPolicy).orElse(false));
         this.smtp = new SmtpServer(config.smtp(), queue, id -> scheduler.wake(), metrics, clock);
         this.admin = new AdminServer(config.admin().listen(), metrics, List.<ReadinessCheck>of(this::queueProblem, this::dnssecProblem),
-                queue, scheduler::wake, new Explainer(planner, new PolicyProbe(smtpClient, clock, webPki.trustManager())));
+                queue, scheduler::wake, new Explainer(planner, new PolicyProbe(smtpClient, clock, webPki.trustManager())),
+                sts, clock);
     }
 
     /** Starts delivery, then binds the SMTP and admin listeners; on failure everything started is stopped. */

@@ -12,6 +12,7 @@ import dev.rampart.queue.QueueId;
 import dev.rampart.server.config.HostPort;
 import dev.rampart.server.delivery.DestinationPlan;
 import dev.rampart.server.delivery.ProbeReport;
+import dev.rampart.server.sts.StsService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -23,6 +24,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The admin HTTP listener: {@code /healthz}, {@code /readyz}, {@code /metrics} (Prometheus text or
  * OpenMetrics, negotiated from {@code Accept}), the queue API that {@code rampart queue} talks to, the
- * way postqueue talks to Postfix, and {@code /api/policy/explain} for {@code rampart policy explain}. It has no authentication, so it binds loopback unless told otherwise.
+ * way postqueue talks to Postfix, {@code /api/policy/explain} for {@code rampart policy explain}, and the
+ * MTA-STS cache under {@code /api/sts/} ({@link StsRoutes}, {@code rampart sts}). It has no authentication,
+ * so it binds loopback unless told otherwise.
  *
  * <p>Requests run on a small pool of worker threads, never on the HTTP dispatcher, because queue calls
  * block on disk. Queue ids are validated before the queue sees them (400); an unknown id is 404; a queue
@@ -56,6 +60,8 @@ public final class AdminServer implements AutoCloseable {
     private final MessageQueue queue;
     private final Runnable wakeScheduler;
     private final PolicyExplainer explainer;
+    private final StsRoutes sts;
+    private final InstantSource clock;
     private HttpServer server;
     private ExecutorService workers;
 
@@ -66,15 +72,20 @@ public final class AdminServer implements AutoCloseable {
      * @param queue         the message queue the API reads and changes
      * @param wakeScheduler run after flush and release so due mail goes out now, not at the next tick
      * @param explainer     answers {@code GET /api/policy/explain?domain=D[&probe=1]}
+     * @param sts           the relay's MTA-STS service, whose cache {@code /api/sts/} shows, refreshes and purges
+     * @param clock         policy ages and validity in the answers
      */
     public AdminServer(HostPort listen, PrometheusMeterRegistry metrics, List<ReadinessCheck> readiness,
-                       MessageQueue queue, Runnable wakeScheduler, PolicyExplainer explainer) {
+                       MessageQueue queue, Runnable wakeScheduler, PolicyExplainer explainer, StsService sts,
+                       InstantSource clock) {
         this.listen = listen;
         this.metrics = metrics;
         this.readiness = List.copyOf(readiness);
         this.queue = queue;
         this.wakeScheduler = wakeScheduler;
         this.explainer = explainer;
+        this.sts = new StsRoutes(sts, clock);
+        this.clock = clock;
     }
 
     /** Binds and starts serving. Throws when the address cannot be bound. */
@@ -131,50 +142,28 @@ public final class AdminServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ routing
 
-    /** A response before it is written. */
-    private record Reply(int status, String contentType, byte[] body, String allow) {
-        static Reply text(int status, String text) {
-            return new Reply(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8), "");
-        }
-
-        static Reply json(int status, JsonNode node) {
-            try {
-                byte[] body = QueueJson.MAPPER.writeValueAsBytes(node);
-                return new Reply(status, "application/json", body, "");
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot serialise JSON", e);
-            }
-        }
-
-        static Reply error(int status, String message) {
-            ObjectNode o = QueueJson.MAPPER.createObjectNode();
-            o.put("error", message);
-            return json(status, o);
-        }
-
-        static Reply methodNotAllowed(String allow) {
-            Reply r = error(405, "method not allowed; use " + allow);
-            return new Reply(405, r.contentType, r.body, allow);
-        }
-    }
-
     private void handle(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
         String route = "unknown";
-        Reply reply;
+        AdminReply reply;
         try (exchange) {
             try {
                 route = routeName(path);
-                reply = path.equals(EXPLAIN) ? explain(method, exchange.getRequestURI().getRawQuery())
-                        : route(method, path, exchange.getRequestHeaders().getFirst("Accept"));
+                if (path.equals(EXPLAIN)) {
+                    reply = explain(method, exchange.getRequestURI().getRawQuery());
+                } else if (path.startsWith(StsRoutes.PREFIX)) {
+                    reply = sts.handle(method, exchange.getRequestURI().getPath().substring(StsRoutes.PREFIX.length()));
+                } else {
+                    reply = route(method, path, exchange.getRequestHeaders().getFirst("Accept"));
+                }
             } catch (IOException e) {
                 log.atWarn().addKeyValue("method", method).addKeyValue("path", path).addKeyValue("error", e.toString())
                         .log("admin request failed");
-                reply = Reply.error(503, "queue unavailable: " + e.getMessage());
+                reply = AdminReply.error(503, "queue unavailable: " + e.getMessage());
             } catch (RuntimeException e) {
                 log.error("admin request failed method={} path={}", method, path, e);
-                reply = Reply.error(500, "internal error: " + e);
+                reply = AdminReply.error(500, "internal error: " + e);
             }
             // Counted before the reply goes out, so a client that has its answer also sees it counted.
             Counter.builder("rampart_admin_requests")
@@ -202,6 +191,9 @@ public final class AdminServer implements AutoCloseable {
                 || path.equals("/readyz") || path.equals("/metrics")) {
             return path;
         }
+        if (path.startsWith(StsRoutes.PREFIX)) {
+            return StsRoutes.routeName(path.substring(StsRoutes.PREFIX.length()));
+        }
         if (path.startsWith(QUEUE + "/")) {
             String rest = path.substring(QUEUE.length() + 1);
             int slash = rest.indexOf('/');
@@ -214,28 +206,28 @@ public final class AdminServer implements AutoCloseable {
         return "unknown";
     }
 
-    private Reply route(String method, String path, String accept) throws IOException {
+    private AdminReply route(String method, String path, String accept) throws IOException {
         switch (path) {
             case "/healthz" -> {
-                return isRead(method) ? Reply.text(200, "ok") : Reply.methodNotAllowed("GET, HEAD");
+                return isRead(method) ? AdminReply.text(200, "ok") : AdminReply.methodNotAllowed("GET, HEAD");
             }
             case "/readyz" -> {
-                return isRead(method) ? readyz() : Reply.methodNotAllowed("GET, HEAD");
+                return isRead(method) ? readyz() : AdminReply.methodNotAllowed("GET, HEAD");
             }
             case "/metrics" -> {
-                return isRead(method) ? metrics(accept) : Reply.methodNotAllowed("GET, HEAD");
+                return isRead(method) ? metrics(accept) : AdminReply.methodNotAllowed("GET, HEAD");
             }
             case QUEUE, QUEUE + "/" -> {
-                return isRead(method) ? Reply.json(200, QueueJson.list(queue.list())) : Reply.methodNotAllowed("GET");
+                return isRead(method) ? AdminReply.json(200, QueueJson.list(queue.list())) : AdminReply.methodNotAllowed("GET");
             }
             case QUEUE + "/flush" -> {
-                return method.equals("POST") ? flush() : Reply.methodNotAllowed("POST");
+                return method.equals("POST") ? flush() : AdminReply.methodNotAllowed("POST");
             }
             default -> {
                 if (path.startsWith(QUEUE + "/")) {
                     return message(method, path.substring(QUEUE.length() + 1));
                 }
-                return Reply.error(404, "no such resource: " + path);
+                return AdminReply.error(404, "no such resource: " + path);
             }
         }
     }
@@ -245,25 +237,25 @@ public final class AdminServer implements AutoCloseable {
      * probe of its hosts when asked. A name that is not a domain or address literal is 400; a plan that
      * defers or fails is still an answer (200) that says so.
      */
-    private Reply explain(String method, String rawQuery) {
+    private AdminReply explain(String method, String rawQuery) {
         if (!isRead(method)) {
-            return Reply.methodNotAllowed("GET");
+            return AdminReply.methodNotAllowed("GET");
         }
         Map<String, String> query;
         try {
             query = query(rawQuery);
         } catch (IllegalArgumentException e) {
-            return Reply.error(400, "malformed query string: " + e.getMessage());
+            return AdminReply.error(400, "malformed query string: " + e.getMessage());
         }
         String domain = query.getOrDefault("domain", "");
         if (domain.isEmpty()) {
-            return Reply.error(400, "missing query parameter: domain");
+            return AdminReply.error(400, "missing query parameter: domain");
         }
         Optional<String> nextHop = AddressLiterals.isLiteralSyntax(domain)
                 ? AddressLiterals.parseLiteral(domain).map(a -> domain)
                 : DomainNames.normalize(domain);
         if (nextHop.isEmpty()) {
-            return Reply.error(400, "not a domain name or address literal: '" + domain + "'");
+            return AdminReply.error(400, "not a domain name or address literal: '" + domain + "'");
         }
         boolean probe = switch (query.getOrDefault("probe", "0")) {
             case "1", "true", "yes" -> true;
@@ -272,10 +264,10 @@ public final class AdminServer implements AutoCloseable {
         try {
             DestinationPlan plan = explainer.plan(nextHop.get());
             Optional<List<ProbeReport>> probes = probe ? Optional.of(explainer.probe(plan)) : Optional.empty();
-            return Reply.json(200, PolicyJson.explain(plan, probes));
+            return AdminReply.json(200, PolicyJson.explain(plan, probes, clock.instant()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Reply.error(503, "interrupted while planning delivery to " + nextHop.get());
+            return AdminReply.error(503, "interrupted while planning delivery to " + nextHop.get());
         }
     }
 
@@ -297,7 +289,7 @@ public final class AdminServer implements AutoCloseable {
         return method.equals("GET") || method.equals("HEAD");
     }
 
-    private Reply readyz() {
+    private AdminReply readyz() {
         List<String> problems = new ArrayList<>();
         for (ReadinessCheck check : readiness) {
             try {
@@ -307,56 +299,56 @@ public final class AdminServer implements AutoCloseable {
             }
         }
         if (problems.isEmpty()) {
-            return Reply.text(200, "ready");
+            return AdminReply.text(200, "ready");
         }
-        return Reply.text(503, "not ready\n" + String.join("\n", problems) + "\n");
+        return AdminReply.text(503, "not ready\n" + String.join("\n", problems) + "\n");
     }
 
-    private Reply metrics(String accept) throws IOException {
+    private AdminReply metrics(String accept) throws IOException {
         // Prometheus asks for OpenMetrics first and accepts the classic text format; both are text, so the
         // choice is only which of the two the scraper named. The registry picks its writer from the same type.
         String type = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         metrics.scrape(body, type);
-        return new Reply(200, type, body.toByteArray(), "");
+        return new AdminReply(200, type, body.toByteArray(), "");
     }
 
-    private Reply flush() throws IOException {
+    private AdminReply flush() throws IOException {
         int n = queue.flush();
         wakeScheduler.run();
         log.atInfo().addKeyValue("messages", n).log("queue flushed by operator");
         ObjectNode o = QueueJson.MAPPER.createObjectNode();
         o.put("flushed", n);
-        return Reply.json(200, o);
+        return AdminReply.json(200, o);
     }
 
     /** /api/queue/{id}, /api/queue/{id}/hold, /api/queue/{id}/release. */
-    private Reply message(String method, String rest) throws IOException {
+    private AdminReply message(String method, String rest) throws IOException {
         int slash = rest.indexOf('/');
         String idText = slash < 0 ? rest : rest.substring(0, slash);
         String action = slash < 0 ? "" : rest.substring(slash + 1);
         if (!QueueId.isValid(idText)) {
-            return Reply.error(400, "not a queue id: '" + idText + "' (18 characters of 0-9 A-Z without I L O U)");
+            return AdminReply.error(400, "not a queue id: '" + idText + "' (18 characters of 0-9 A-Z without I L O U)");
         }
         QueueId id = QueueId.parse(idText);
         return switch (action) {
             case "" -> switch (method) {
                 case "GET", "HEAD" -> show(id);
                 case "DELETE" -> delete(id);
-                default -> Reply.methodNotAllowed("GET, DELETE");
+                default -> AdminReply.methodNotAllowed("GET, DELETE");
             };
-            case "hold" -> method.equals("POST") ? hold(id) : Reply.methodNotAllowed("POST");
-            case "release" -> method.equals("POST") ? release(id) : Reply.methodNotAllowed("POST");
-            default -> Reply.error(404, "no such resource: " + QUEUE + "/" + rest);
+            case "hold" -> method.equals("POST") ? hold(id) : AdminReply.methodNotAllowed("POST");
+            case "release" -> method.equals("POST") ? release(id) : AdminReply.methodNotAllowed("POST");
+            default -> AdminReply.error(404, "no such resource: " + QUEUE + "/" + rest);
         };
     }
 
-    private Reply show(QueueId id) throws IOException {
+    private AdminReply show(QueueId id) throws IOException {
         Optional<QueueEntry> entry = queue.find(id);
-        return entry.map(e -> Reply.json(200, QueueJson.message(e))).orElseGet(() -> notFound(id));
+        return entry.map(e -> AdminReply.json(200, QueueJson.message(e))).orElseGet(() -> notFound(id));
     }
 
-    private Reply delete(QueueId id) throws IOException {
+    private AdminReply delete(QueueId id) throws IOException {
         if (!queue.delete(id)) {
             return notFound(id);
         }
@@ -364,33 +356,33 @@ public final class AdminServer implements AutoCloseable {
         return done(id, "deleted");
     }
 
-    private Reply hold(QueueId id) throws IOException {
+    private AdminReply hold(QueueId id) throws IOException {
         if (queue.hold(id)) {
             log.atInfo().addKeyValue("queue_id", id).log("queue message held by operator");
             return done(id, "held");
         }
-        return queue.find(id).isPresent() ? Reply.error(409, "message " + id + " cannot be held in its current state")
+        return queue.find(id).isPresent() ? AdminReply.error(409, "message " + id + " cannot be held in its current state")
                 : notFound(id);
     }
 
-    private Reply release(QueueId id) throws IOException {
+    private AdminReply release(QueueId id) throws IOException {
         if (queue.release(id)) {
             wakeScheduler.run();
             log.atInfo().addKeyValue("queue_id", id).log("queue message released by operator");
             return done(id, "released");
         }
-        return queue.find(id).isPresent() ? Reply.error(409, "message " + id + " is not on hold")
+        return queue.find(id).isPresent() ? AdminReply.error(409, "message " + id + " is not on hold")
                 : notFound(id);
     }
 
-    private static Reply notFound(QueueId id) {
-        return Reply.error(404, "no such message: " + id);
+    private static AdminReply notFound(QueueId id) {
+        return AdminReply.error(404, "no such message: " + id);
     }
 
-    private static Reply done(QueueId id, String result) {
+    private static AdminReply done(QueueId id, String result) {
         ObjectNode o = QueueJson.MAPPER.createObjectNode();
         o.put("id", id.value());
         o.put("result", result);
-        return Reply.json(200, o);
+        return AdminReply.json(200, o);
     }
 }

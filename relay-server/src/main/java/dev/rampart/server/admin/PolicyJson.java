@@ -15,6 +15,7 @@ import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.server.delivery.DestinationPlan;
 import dev.rampart.server.delivery.ProbeReport;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,33 +24,40 @@ import java.util.Optional;
  * The JSON shape of {@code GET /api/policy/explain} ({@code rampart policy explain --json}):
  * <pre>
  * {"domain","manual","mx":{"result":"hosts|permanent|temporary","status","implicit","reason","skipped":[..]},
+ *  "sts":{"policy_domain","txt":{..},"lookup":{..},"policy":{..}},   see {@link StsJson#outcome}
  *  "decision":{"action":"try-hosts|defer|fail","status","reason"},
  *  "hosts":[{"name","preference","addresses":[..],"address_status",
  *            "tlsa":{"queried","queries":[..],"base","answer":"records|nodata|nxdomain|failure|none","status",
  *                    "reason","records":[{"record":"3 1 1 ab..","usable","unusable_reason"}]},
- *            "plan":{"action":"connect|skip","tls":"required|opportunistic","authentication":"dane|none",
- *                    "sni","policy","reference_ids":[..],"status","reason","why"},
+ *            "sts":{"checked","mode","admitted","matched_pattern"},            see {@link StsJson#host}
+ *            "plan":{"action":"connect|skip","tls":"required|opportunistic","authentication":"dane|pkix|none",
+ *                    "audit":"pkix|none","sni","policy","reference_ids":[..],"audit_reference_ids":[..],
+ *                    "status","reason","why"},
  *            "probe":{"address","outcome":"ok|skipped|failed","detail","tls","protocol","cipher","dane",
- *                     "chain":[{"subject","issuer","spki_sha256"}]}}]}
+ *                     "pkix":{"role":"enforce|audit|","reference_ids":[..],"result":"pass|fail|not-checked|",
+ *                             "reason"},
+ *                     "chain":[{"subject","issuer","spki_sha256","dns_names":[..]}]}}]}
  * </pre>
  * Statuses and keywords are lower case; for a failed TLSA lookup {@code status} is the failure kind
  * ({@code bogus}, {@code servfail}, {@code timeout}, {@code malformed}, {@code cname-loop}); absent facts are empty strings or empty lists, never null;
- * {@code probe} appears only when asked for. Pure and thread-safe.
+ * {@code probe} appears only when asked for. Pure and thread-safe; policy ages are taken at {@code now}.
  */
 public final class PolicyJson {
     private PolicyJson() {}
 
-    public static ObjectNode explain(DestinationPlan plan, Optional<List<ProbeReport>> probes) {
+    public static ObjectNode explain(DestinationPlan plan, Optional<List<ProbeReport>> probes, Instant now) {
         ObjectNode root = QueueJson.MAPPER.createObjectNode();
         root.put("domain", plan.nextHop());
         root.put("manual", plan.manual().keyword());
         root.set("mx", mx(plan.resolution()));
+        root.set("sts", StsJson.outcome(plan.sts(), now));
         root.set("decision", decision(plan.domainPlan()));
         ArrayNode hosts = root.putArray("hosts");
         for (int i = 0; i < plan.hosts().size(); i++) {
             DestinationPlan.PlannedHost h = plan.hosts().get(i);
             ObjectNode host = host(h.host());
             host.set("tlsa", tlsa(h.tlsaQueries(), h.tlsa()));
+            host.set("sts", StsJson.host(plan.sts(), h.host().name()));
             host.set("plan", hostPlan(plan, h.plan()));
             int index = i;
             probes.filter(p -> index < p.size()).ifPresent(p -> host.set("probe", probe(p.get(index))));
@@ -183,11 +191,13 @@ public final class PolicyJson {
     private static ObjectNode hostPlan(DestinationPlan destination, HostPlan plan) {
         ObjectNode p = QueueJson.MAPPER.createObjectNode();
         ArrayNode ids = QueueJson.MAPPER.createArrayNode();
+        ArrayNode auditIds = QueueJson.MAPPER.createArrayNode();
         switch (plan) {
             case HostPlan.Skip s -> {
                 p.put("action", "skip");
                 p.put("tls", "");
                 p.put("authentication", "");
+                p.put("audit", "");
                 p.put("sni", "");
                 p.put("policy", destination.policyLabel(s));
                 p.put("status", s.status());
@@ -201,6 +211,15 @@ public final class PolicyJson {
                     case Authentication.Pkix k -> "pkix";
                     case Authentication.None n -> "none";
                 });
+                // STS-20: MTA-STS testing checks the certificate and reports, but never blocks.
+                p.put("audit", switch (c.audit()) {
+                    case Authentication.Pkix k -> {
+                        k.referenceIds().forEach(auditIds::add);
+                        yield "pkix";
+                    }
+                    case Authentication.Dane d -> "dane";
+                    case Authentication.None n -> "none";
+                });
                 p.put("sni", c.sni().orElse(""));
                 p.put("policy", destination.policyLabel(c));
                 c.referenceIds().forEach(ids::add);
@@ -209,6 +228,7 @@ public final class PolicyJson {
             }
         }
         p.set("reference_ids", ids);
+        p.set("audit_reference_ids", auditIds);
         p.put("why", plan.why());
         return p;
     }
@@ -222,12 +242,20 @@ public final class PolicyJson {
         p.put("protocol", report.protocol());
         p.put("cipher", report.cipher());
         p.put("dane", report.dane());
+        ObjectNode pkix = p.putObject("pkix");
+        pkix.put("role", report.pkix().role());
+        ArrayNode ids = pkix.putArray("reference_ids");
+        report.pkix().referenceIds().forEach(ids::add);
+        pkix.put("result", report.pkix().result());
+        pkix.put("reason", report.pkix().reason());
         ArrayNode chain = p.putArray("chain");
         for (ProbeReport.PresentedCertificate c : report.chain()) {
             ObjectNode cert = chain.addObject();
             cert.put("subject", c.subject());
             cert.put("issuer", c.issuer());
             cert.put("spki_sha256", c.spkiSha256());
+            ArrayNode names = cert.putArray("dns_names");
+            c.dnsNames().forEach(names::add);
         }
         return p;
     }

@@ -19,7 +19,8 @@ import java.time.Duration;
  */
 final class AdminClient {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** Above the relay's own limits (a policy fetch may take 60 s after a 30 s TXT lookup, explain 2 min). */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(150);
 
     private final URI base;
     private final HttpClient http;
@@ -29,12 +30,31 @@ final class AdminClient {
         this.http = http;
     }
 
-    /** A failed admin call; the message is printed as is. */
+    /**
+     * A failed admin call; the message is printed as is. {@link #status} is the HTTP status the relay
+     * answered with, or {@link #NO_ANSWER} when it could not be reached or gave no usable answer.
+     */
     static final class AdminException extends Exception {
         private static final long serialVersionUID = 1L;
+        static final int NO_ANSWER = 0;
+
+        private final int status;
 
         AdminException(String message) {
+            this(message, NO_ANSWER);
+        }
+
+        AdminException(String message, int status) {
             super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+
+        boolean unreachable() {
+            return status == NO_ANSWER;
         }
     }
 
@@ -84,7 +104,7 @@ final class AdminClient {
         }
         if (response.statusCode() / 100 != 2) {
             String message = body.path("error").asText("HTTP " + response.statusCode());
-            throw new AdminException(message);
+            throw new AdminException(message, response.statusCode());
         }
         return body;
     }

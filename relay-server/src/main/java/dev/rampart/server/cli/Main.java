@@ -29,6 +29,7 @@ public final class Main {
         cli.addSubcommand("serve", new ServeCommand(context));
         cli.addSubcommand("queue", new QueueCommand(context));
         cli.addSubcommand("policy", new PolicyCommand(context));
+        cli.addSubcommand("sts", new StsCommand(context));
         cli.addSubcommand("config", new ConfigCommand(context));
         cli.addSubcommand("version", new VersionCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -63,7 +64,7 @@ public final class Main {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "missing command: serve, queue, policy, config or version");
+            throw new CommandLine.ParameterException(spec.commandLine(), "missing command: serve, queue, policy, sts, config or version");
         }
     }
 }

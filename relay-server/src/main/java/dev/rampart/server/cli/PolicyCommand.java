@@ -14,9 +14,10 @@ import picocli.CommandLine;
 
 /**
  * {@code rampart policy explain DOMAIN [--json] [--probe]}: what transport security the running relay
- * would apply to a destination and why (the MX set and its DNSSEC status, per host the addresses, TLSA
- * records and the decision), asked over the admin API; {@code --probe} adds a live EHLO/STARTTLS/handshake
- * per MX host that never sends mail. Exit 0 when at least one host would be connected to, 1 when the relay
+ * would apply to a destination and why (the MX set and its DNSSEC status, the MTA-STS record and policy,
+ * per host the addresses, TLSA records, the MTA-STS mx match and the decision), asked over the admin API;
+ * {@code --probe} adds a live EHLO/STARTTLS/handshake per MX host that never sends mail, with the WebPKI
+ * check of the presented chain for hosts under MTA-STS. Exit 0 when at least one host would be connected to, 1 when the relay
  * cannot be reached or the destination would be deferred or bounced before any connection (including when
  * every MX host is skipped), 2 on bad usage (a name that is not a domain).
  */
@@ -40,7 +41,7 @@ final class PolicyCommand implements Runnable {
     }
 
     @CommandLine.Command(name = "explain", mixinStandardHelpOptions = true,
-            description = "Explain the MX hosts, DNSSEC, TLSA records and TLS decision for DOMAIN.")
+            description = "Explain the MX hosts, DNSSEC, TLSA records, MTA-STS policy and TLS decision for DOMAIN.")
     int explain(@CommandLine.Mixin AdminTarget target,
                 @CommandLine.Option(names = "--json", description = "Print the admin API's JSON.") boolean json,
                 @CommandLine.Option(names = "--probe",

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Renders the admin API's policy explanation ({@code PolicyJson}) for a person: the MX answer, the
- * domain decision, then one block per MX host with addresses, TLSA records, the decision and why, and
- * the probe when there is one. Pure and thread-safe.
+ * MTA-STS record and policy, the domain decision, then one block per MX host with addresses, TLSA
+ * records, whether the MTA-STS policy admits it, the decision and why, and the probe when there is one.
+ * Pure and thread-safe.
  */
 final class PolicyText {
     private PolicyText() {}
@@ -26,6 +27,9 @@ final class PolicyText {
             }
             default -> sb.append("MX lookup: ").append(mx.path("result").asText()).append(' ')
                     .append(mx.path("status").asText()).append(": ").append(mx.path("reason").asText()).append('\n');
+        }
+        if (e.has("sts")) {
+            sb.append(StsText.explain(e.path("sts")));
         }
         JsonNode decision = e.path("decision");
         switch (decision.path("action").asText()) {
@@ -71,18 +75,29 @@ final class PolicyText {
                 }
             }
         }
+        sb.append(StsText.hostMatch(h.path("sts")));
         JsonNode p = h.path("plan");
         if (p.path("action").asText().equals("skip")) {
             sb.append("  decision: skip, no connection (").append(p.path("status").asText()).append("): ")
                     .append(p.path("reason").asText()).append('\n');
         } else {
-            String auth = p.path("authentication").asText().equals("dane") ? "authenticated by DANE"
-                    : "certificate not authenticated";
+            String auth = switch (p.path("authentication").asText()) {
+                case "dane" -> "authenticated by DANE";
+                case "pkix" -> "authenticated by WebPKI (MTA-STS)";
+                default -> p.path("audit").asText().equals("pkix")
+                        ? "certificate not required to pass, WebPKI check reported only (MTA-STS testing)"
+                        : "certificate not authenticated";
+            };
             sb.append("  decision: TLS ").append(p.path("tls").asText()).append(", ").append(auth)
                     .append(", SNI ").append(p.path("sni").asText()).append(", policy=")
                     .append(p.path("policy").asText()).append('\n');
             if (!p.path("reference_ids").isEmpty()) {
-                sb.append("  reference names (DANE-TA): ").append(join(p.path("reference_ids"))).append('\n');
+                sb.append(p.path("authentication").asText().equals("pkix") ? "  certificate must name: "
+                        : "  reference names (DANE-TA): ").append(join(p.path("reference_ids"))).append('\n');
+            }
+            if (!p.path("audit_reference_ids").isEmpty()) {
+                sb.append("  certificate checked (report only) for: ").append(join(p.path("audit_reference_ids")))
+                        .append('\n');
             }
         }
         sb.append("  why: ").append(p.path("why").asText()).append('\n');
@@ -109,10 +124,22 @@ final class PolicyText {
         if (!probe.path("dane").asText().isEmpty()) {
             sb.append("    DANE: ").append(probe.path("dane").asText()).append('\n');
         }
+        JsonNode pkix = probe.path("pkix");
+        if (!pkix.path("role").asText().isEmpty()) {
+            sb.append("    WebPKI (").append(pkix.path("role").asText().equals("enforce") ? "MTA-STS enforce"
+                    : "MTA-STS testing, report only").append(") for ").append(join(pkix.path("reference_ids")))
+                    .append(": ").append(pkix.path("result").asText());
+            if (!pkix.path("reason").asText().isEmpty()) {
+                sb.append(": ").append(pkix.path("reason").asText());
+            }
+            sb.append('\n');
+        }
         int i = 0;
         for (JsonNode c : probe.path("chain")) {
             sb.append("    [").append(i++).append("] subject: ").append(c.path("subject").asText()).append('\n')
                     .append("        issuer: ").append(c.path("issuer").asText()).append('\n')
+                    .append(c.path("dns_names").isEmpty() ? ""
+                            : "        SAN dNSNames: " + join(c.path("dns_names")) + "\n")
                     .append("        SPKI sha256: ").append(c.path("spki_sha256").asText()).append('\n');
         }
     }

@@ -12,12 +12,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -41,12 +43,16 @@ class AdminServerTest {
     private final FakeQueue queue = new FakeQueue();
     private final AtomicInteger wakeups = new AtomicInteger();
     private final AtomicReference<Optional<String>> readiness = new AtomicReference<>(Optional.empty());
+    @TempDir
+    Path stsDir;
+    private StsFixture sts;
     private PrometheusMeterRegistry registry;
     private AdminServer server;
     private URI base;
 
     @BeforeEach
     void start() throws IOException {
+        sts = new StsFixture(stsDir);
         queue.put(entry(DEFERRED_ID, "alice@example.com", QueueState.DEFERRED, ARRIVAL, NEXT, 1234, List.of(
                 recipient(0, "bob@example.net", RecipientState.DEFERRED, 2, "451 4.7.1 greylisted"),
                 recipient(1, "carol@example.org", RecipientState.DELIVERED, 1, "250 2.0.0 ok"))));
@@ -54,7 +60,7 @@ class AdminServerTest {
                 recipient(0, "dave@example.com", RecipientState.QUEUED, 0, ""))));
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         server = new AdminServer(new HostPort("127.0.0.1", 0), registry,
-                List.of(() -> Optional.empty(), () -> readiness.get()), queue, wakeups::incrementAndGet, new FakeExplainer());
+                List.of(() -> Optional.empty(), () -> readiness.get()), queue, wakeups::incrementAndGet, new FakeExplainer(), sts.service, sts.clock);
         server.start();
         base = URI.create("http://" + AdminServer.hostPort(server.address()));
     }
@@ -102,7 +108,7 @@ class AdminServerTest {
     void readyzCountsAThrowingCheckAsFailing() throws Exception {
         server.close();
         server = new AdminServer(new HostPort("127.0.0.1", 0), registry,
-                List.of(() -> { throw new IllegalStateException("boom"); }), queue, wakeups::incrementAndGet, new FakeExplainer());
+                List.of(() -> { throw new IllegalStateException("boom"); }), queue, wakeups::incrementAndGet, new FakeExplainer(), sts.service, sts.clock);
         server.start();
         base = URI.create("http://" + AdminServer.hostPort(server.address()));
         HttpResponse<String> r = send("GET", "/readyz");
@@ -262,7 +268,7 @@ class AdminServerTest {
         int port = server.address().getPort();
         server.close();
         server.close();
-        AdminServer again = new AdminServer(new HostPort("127.0.0.1", port), registry, List.of(), queue, () -> { }, new FakeExplainer());
+        AdminServer again = new AdminServer(new HostPort("127.0.0.1", port), registry, List.of(), queue, () -> { }, new FakeExplainer(), sts.service, sts.clock);
         again.start();
         again.close();
     }

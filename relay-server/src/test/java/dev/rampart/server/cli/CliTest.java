@@ -8,6 +8,7 @@ import dev.rampart.queue.RecipientState;
 import dev.rampart.server.admin.AdminServer;
 import dev.rampart.server.admin.FakeExplainer;
 import dev.rampart.server.admin.FakeQueue;
+import dev.rampart.server.admin.StsFixture;
 import dev.rampart.server.config.ConfigLoader;
 import dev.rampart.server.config.HostPort;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -53,6 +54,7 @@ class CliTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicReference<Runnable> shutdownHook = new AtomicReference<>();
     private final FakeQueue queue = new FakeQueue();
+    private StsFixture sts;
     private AdminServer admin;
     private String adminUrl;
 
@@ -79,8 +81,9 @@ class CliTest {
         queue.put(entry(HELD, "", QueueState.HOLD, Instant.parse("2026-11-22T11:00:00Z"),
                 Instant.parse("2026-11-22T11:00:00Z"), 34, List.of(
                         recipient(0, "dave@example.com", RecipientState.QUEUED, 0, ""))));
+        sts = new StsFixture(dir);
         admin = new AdminServer(new HostPort("127.0.0.1", 0), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                List.of(), queue, () -> { }, new FakeExplainer());
+                List.of(), queue, () -> { }, new FakeExplainer(), sts.service, sts.clock);
         admin.start();
         adminUrl = "http://" + AdminServer.hostPort(admin.address());
     }

@@ -13,6 +13,7 @@ import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.server.admin.AdminServer;
 import dev.rampart.server.admin.FakeExplainer;
 import dev.rampart.server.admin.FakeQueue;
+import dev.rampart.server.admin.StsFixture;
 import dev.rampart.server.config.ConfigLoader;
 import dev.rampart.server.config.HostPort;
 import dev.rampart.server.delivery.DestinationPlanner;
@@ -55,6 +56,7 @@ class PolicyExplainTest {
     private final Map<String, MxResolution> mx = new HashMap<>();
     private final Map<String, DnsResult<TlsaRecord>> tlsa = new HashMap<>();
     private final FakeExplainer explainer = new FakeExplainer();
+    private StsFixture sts;
     private AdminServer admin;
     private String adminUrl;
 
@@ -90,8 +92,9 @@ class PolicyExplainTest {
         for (String domain : mx.keySet()) {
             explainer.plans.put(domain, planner.plan(domain).join());
         }
+        sts = new StsFixture(dir);
         admin = new AdminServer(new HostPort("127.0.0.1", 0), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                List.of(), new FakeQueue(), () -> { }, explainer);
+                List.of(), new FakeQueue(), () -> { }, explainer, sts.service, sts.clock);
         admin.start();
         adminUrl = "http://" + AdminServer.hostPort(admin.address());
     }

@@ -20,6 +20,7 @@ import dev.rampart.policy.decide.TlsaFacts;
 import dev.rampart.policy.dns.DnssecStatus;
 import dev.rampart.policy.dns.MxHost;
 import dev.rampart.policy.dns.MxResolution;
+import dev.rampart.policy.sts.fetch.StsTrust;
 import dev.rampart.queue.QueuedMessage;
 import java.net.InetAddress;
 import java.security.MessageDigest;
@@ -206,7 +207,7 @@ class DaneHandshakeTest {
                         new MxHost(HOST, 10, List.of(LOOPBACK), DnssecStatus.SECURE),
                         HostAddressFacts.direct(HOST, DnssecStatus.SECURE),
                         List.of("_25._tcp." + HOST), new TlsaFacts.NotQueried("unused"), connect)));
-        List<ProbeReport> reports = new PolicyProbe(client, InstantSource.system()).probe(plan);
+        List<ProbeReport> reports = new PolicyProbe(client, InstantSource.system(), StsTrust.of(List.of(), true).trustManager()).probe(plan);
         assertThat(reports).singleElement().satisfies(r -> {
             assertThat(r.outcome()).isEqualTo("ok");
             assertThat(r.tls()).isEqualTo("dane-ee");

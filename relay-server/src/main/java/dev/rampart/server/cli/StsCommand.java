@@ -1,0 +1,135 @@
+package dev.rampart.server.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rampart.policy.decide.AddressLiterals;
+import dev.rampart.policy.dns.DomainNames;
+import dev.rampart.server.config.ConfigException;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import picocli.CommandLine;
+
+/**
+ * {@code rampart sts show|refresh|purge DOMAIN [--json]}: the running relay's MTA-STS policy cache
+ * (RFC 8461 §3.3), over its admin API. {@code show} prints the cached policy (id, mode, max_age, mx
+ * patterns, fetch time, age, expiry, refresh time, fetch backoff); {@code refresh} fetches now, whatever
+ * the cache and the backoff say; {@code purge} forgets the policy and its backoff, so the next delivery
+ * asks DNS and fetches afresh.
+ *
+ * <p>Exit 0 on success; 1 when nothing is cached ({@code show}, {@code purge}) or the refresh failed (a
+ * valid cached policy then stays in force, STS-15), or the relay refused the request; 2 on bad input (a
+ * name that is not a domain) or when the relay cannot be reached.
+ */
+@CommandLine.Command(name = "sts", mixinStandardHelpOptions = true,
+        description = "Show, refresh or purge the relay's cached MTA-STS policy of a domain.")
+final class StsCommand implements Runnable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Main.CliContext context;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    StsCommand(Main.CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: show, refresh or purge");
+    }
+
+    @CommandLine.Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show the cached MTA-STS policy of DOMAIN (never fetches).")
+    int show(@CommandLine.Mixin AdminTarget target,
+             @CommandLine.Option(names = "--json", description = "Print the admin API's JSON.") boolean json,
+             @CommandLine.Parameters(paramLabel = "DOMAIN", description = "Policy domain (the next-hop domain).")
+             String domain) {
+        String d = policyDomain(domain);
+        return call(target, json, client -> client.get(path(d)), StsText::show, answer -> true);
+    }
+
+    @CommandLine.Command(name = "refresh", mixinStandardHelpOptions = true,
+            description = "Fetch the MTA-STS policy of DOMAIN now, ignoring the cache and the fetch backoff.")
+    int refresh(@CommandLine.Mixin AdminTarget target,
+                @CommandLine.Option(names = "--json", description = "Print the admin API's JSON.") boolean json,
+                @CommandLine.Parameters(paramLabel = "DOMAIN", description = "Policy domain (the next-hop domain).")
+                String domain) {
+        String d = policyDomain(domain);
+        return call(target, json, client -> client.post(path(d) + "/refresh"), StsText::refresh,
+                answer -> answer.path("result").asText().equals("refreshed"));
+    }
+
+    @CommandLine.Command(name = "purge", mixinStandardHelpOptions = true,
+            description = "Forget the cached MTA-STS policy of DOMAIN and its fetch backoff.")
+    int purge(@CommandLine.Mixin AdminTarget target,
+              @CommandLine.Option(names = "--json", description = "Print the admin API's JSON.") boolean json,
+              @CommandLine.Parameters(paramLabel = "DOMAIN", description = "Policy domain (the next-hop domain).")
+              String domain) {
+        String d = policyDomain(domain);
+        return call(target, json, client -> client.delete(path(d)), StsText::purge,
+                answer -> answer.path("had_policy").asBoolean());
+    }
+
+    /** One admin call. */
+    @FunctionalInterface
+    private interface AdminCall {
+        JsonNode run(AdminClient client) throws AdminClient.AdminException;
+    }
+
+    private int call(AdminTarget target, boolean json, AdminCall call, Function<JsonNode, String> text,
+                     Predicate<JsonNode> succeeded) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        AdminClient client;
+        try {
+            client = new AdminClient(target.resolve(context.configLoader(), spec.commandLine()), context.http());
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return Main.ExitCode.USAGE;
+        }
+        JsonNode answer;
+        try {
+            answer = call.run(client);
+        } catch (AdminClient.AdminException e) {
+            err.println("rampart: " + e.getMessage());
+            err.flush();
+            return switch (e.status()) {
+                // Nothing to reach is an environment problem, like a bad --config: the same status.
+                case AdminClient.AdminException.NO_ANSWER -> Main.ExitCode.USAGE;
+                case 400 -> Main.ExitCode.USAGE;
+                default -> Main.ExitCode.FAILURE;
+            };
+        }
+        out.print(json ? pretty(answer) : text.apply(answer));
+        out.flush();
+        return succeeded.test(answer) ? Main.ExitCode.OK : Main.ExitCode.FAILURE;
+    }
+
+    /** STS-05: the policy domain is a domain name, never an address literal; checked before anything is sent. */
+    private String policyDomain(String text) {
+        if (AddressLiterals.isLiteralSyntax(text)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "not a domain name: '" + text + "' (MTA-STS applies to domain names only)");
+        }
+        return DomainNames.normalize(text).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                "not a domain name: '" + text + "'"));
+    }
+
+    private static String path(String domain) {
+        return "/api/sts/" + URLEncoder.encode(domain, StandardCharsets.UTF_8);
+    }
+
+    private static String pretty(JsonNode node) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -28,6 +28,12 @@
  * handshake, records its failure for TLS-RPT and the log, and delivers regardless. Logged as
  * {@code policy=mta-sts} ({@link dev.rampart.policy.decide.AppliedPolicy#MTA_STS}).
  *
+ * <p>Shadow mode ({@code tls.enforcement: shadow}) and {@code TLS-Required: No} messages (row 20) never
+ * change a decision: {@link dev.rampart.policy.decide.ShadowPlans} relaxes the decided plans afterwards,
+ * and a {@link dev.rampart.policy.decide.ShadowPlan} keeps what enforcement demanded for the delivery code
+ * to evaluate on the real session. A report-only check ends as an
+ * {@link dev.rampart.policy.decide.AuditResult}.
+ *
  * <p>Every plan carries its TLS-RPT facts ({@link dev.rampart.policy.decide.TlsRptRecording}) so the
  * recorder needs nothing but the plan and what the handshake showed.
  */

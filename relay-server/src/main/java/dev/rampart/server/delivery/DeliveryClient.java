@@ -67,10 +67,10 @@ public final class DeliveryClient implements SessionConnector {
                 throw new IllegalStateException("DeliveryClient.open blocks and must not run on an event loop");
             }
         }
-        OpenResult first = attempt(hostName, address, plan, true);
+        OpenResult first = attempt(hostName, address, plan, true, "");
         if (plan instanceof TlsPlan.Opportunistic && first instanceof OpenResult.Failed failed
                 && handshakeProblem(failed.failure())) {
-            return attempt(hostName, address, plan, false);
+            return attempt(hostName, address, plan, false, handshakeText(failed.failure()));
         }
         return first;
     }
@@ -80,7 +80,23 @@ public final class DeliveryClient implements SessionConnector {
                 || failure instanceof SessionFailure.Timeout t && t.stage() == Stage.TLS_HANDSHAKE;
     }
 
-    private OpenResult attempt(String hostName, InetAddress address, TlsPlan plan, boolean startTls) {
+    /** Why the first handshake failed, kept with the plaintext retry for the audits and TLS-RPT. */
+    private static String handshakeText(SessionFailure failure) {
+        return switch (failure) {
+            case SessionFailure.TlsHandshakeFailed h -> "the TLS handshake failed: " + h.reason();
+            case SessionFailure.Timeout t -> "timeout during " + t.stage().display();
+            case SessionFailure.ConnectFailed c -> c.reason();
+            case SessionFailure.ConnectionLost l -> "the connection was lost during " + l.stage().display();
+            case SessionFailure.Rejected r -> r.reply().oneLine();
+            case SessionFailure.TlsRequired r -> r.reason();
+            case SessionFailure.MissingExtension m -> "missing " + m.extension();
+            case SessionFailure.TooLarge t -> "message too large";
+            case SessionFailure.LocalError e -> e.reason();
+        };
+    }
+
+    private OpenResult attempt(String hostName, InetAddress address, TlsPlan plan, boolean startTls,
+                               String retryReason) {
         SmtpConnection connection = null;
         try {
             connection = SmtpConnection.connect(bootstrap, new InetSocketAddress(address, config.port()),
@@ -89,8 +105,8 @@ public final class DeliveryClient implements SessionConnector {
                 case TlsPlan.Opportunistic o -> opportunistic;
                 case TlsPlan.Required r -> required(r);
             };
-            return new OpenResult.Opened(NettySmtpSession.open(connection, hostName, plan, startTls, context, config,
-                    classifier));
+            return new OpenResult.Opened(NettySmtpSession.open(connection, hostName, plan, startTls, retryReason,
+                    context, config, classifier));
         } catch (SessionException e) {
             if (connection != null) {
                 connection.close();

@@ -106,7 +106,8 @@ public final class DeliveryScheduler implements AutoCloseable {
         this.tracker = new DestinationTracker(delivery.maxPerDestination(), clock,
                 failures -> config.queue().retryDelay(failures), classifier);
         DeliveryLog log = new DeliveryLog(metrics);
-        DomainDelivery domains = new DomainDelivery(delivery, planner, connector, pool, tracker,
+        DomainDelivery domains = new DomainDelivery(delivery, planner::plan, config.tls().enforcement(),
+                new TlsChecks(webPkiTrust, clock), connector, pool, tracker,
                 new Semaphore(Math.max(1, delivery.maxConnections())), classifier, log, clock, webPkiTrust);
         this.messages = new MessageDelivery(config.queue(), queue, domains, new NoticeQueue(queue, dsn),
                 log, classifier, clock, executor, new StsBounceRecheck(stsRecheck));

@@ -1,9 +1,11 @@
 package dev.rampart.server.delivery;
 
+import dev.rampart.policy.decide.AuditResult;
 import dev.rampart.policy.decide.DomainPlan;
 import dev.rampart.policy.decide.HostPlan;
 import dev.rampart.policy.decide.HostResult;
 import dev.rampart.policy.decide.ManualPolicy;
+import dev.rampart.policy.dns.MxHost;
 import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.queue.QueuedMessage;
 import dev.rampart.queue.RecipientStatus;
@@ -18,6 +20,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +38,13 @@ import javax.net.ssl.X509TrustManager;
  * <p>When a TLS policy stopped any host (a skip, or a required-TLS session that failed), recipients left
  * over are deferred with the status {@link dev.rampart.policy.decide.Verdict#of} gives (4.7.5 when policy
  * alone stood in the way, DANE-07), never bounced. Such a failure is not a network failure: the
- * destination is not marked dead for it (QUE-04). Blocking; runs on a virtual thread. Thread-safe (no
- * per-attempt state in fields).
+ * destination is not marked dead for it (QUE-04).
+ *
+ * <p>Under shadow mode ({@code tls.enforcement: shadow}) and for {@code TLS-Required: No} messages the
+ * plans are relaxed per {@link Relaxation} before any host is tried; every opened session then gets its
+ * report-only audit (STS-20) and, under shadow mode, the evaluation of what enforcement demanded
+ * ({@link TlsChecks}); both travel with the session's {@link ObservedTls} to the log and TLS-RPT.
+ * Blocking; runs on a virtual thread. Thread-safe (no per-attempt state in fields).
  */
 final class DomainDelivery {
     /** At most this many sessions per attempt, across all MX hosts and addresses (Postfix: smtp_mx_address_limit). */
@@ -49,7 +57,9 @@ final class DomainDelivery {
     static final int RECIPIENTS_PER_TRANSACTION = 50;
 
     private final RampartConfig.Delivery config;
-    private final DestinationPlanner planner;
+    private final Plans planner;
+    private final RampartConfig.Enforcement enforcement;
+    private final TlsChecks checks;
     private final SessionConnector connector;
     private final SessionPool pool;
     private final DestinationTracker tracker;
@@ -59,11 +69,20 @@ final class DomainDelivery {
     private final InstantSource clock;
     private final X509TrustManager webPkiTrust;
 
-    DomainDelivery(RampartConfig.Delivery config, DestinationPlanner planner, SessionConnector connector,
-                   SessionPool pool, DestinationTracker tracker, Semaphore connections, DeliveryClassifier classifier,
-                   DeliveryLog log, InstantSource clock, X509TrustManager webPkiTrust) {
+    /** Where the plans come from: {@link DestinationPlanner#plan} in the relay. */
+    @FunctionalInterface
+    interface Plans {
+        CompletableFuture<DestinationPlan> plan(String nextHop);
+    }
+
+    DomainDelivery(RampartConfig.Delivery config, Plans planner, RampartConfig.Enforcement enforcement,
+                   TlsChecks checks, SessionConnector connector, SessionPool pool, DestinationTracker tracker,
+                   Semaphore connections, DeliveryClassifier classifier, DeliveryLog log, InstantSource clock,
+                   X509TrustManager webPkiTrust) {
         this.config = config;
         this.planner = planner;
+        this.enforcement = enforcement;
+        this.checks = checks;
         this.connector = connector;
         this.pool = pool;
         this.tracker = tracker;
@@ -120,6 +139,9 @@ final class DomainDelivery {
         return addresses.stream().sorted(byFamily).toList();
     }
 
+    /** One MX host to try, with its plan as decided under enforcement. */
+    private record Target(MxHost host, HostPlan plan) {}
+
     /** The state of one attempt: recipients still pending and the last verdict seen for them. */
     private final class Attempt {
         private final QueuedMessage message;
@@ -135,12 +157,14 @@ final class DomainDelivery {
         private boolean reached;
         private boolean tried;
         private Verdict lastFailure;
+        private final Relaxation relaxation;
 
         Attempt(QueuedMessage message, String domain, List<RecipientStatus> recipients) {
             this.message = message;
             this.domain = domain;
             this.recipients = recipients;
             this.pending = new ArrayList<>(recipients);
+            this.relaxation = Relaxation.of(enforcement, message.envelope().params().tls());
         }
 
         List<RecipientAttempt> run() throws InterruptedException {
@@ -149,13 +173,15 @@ final class DomainDelivery {
                 case DomainPlan.Fail f -> {
                     return all(recipients, classifier.domainFailed(f), "none");
                 }
+                case DomainPlan.Defer d when !relaxedHosts(plan, d).isEmpty() -> tryHosts(plan, relaxedHosts(plan, d));
                 case DomainPlan.Defer d -> {
                     String policy = d.skippedHosts().isEmpty() ? "none" : plan.policyLabel(d.skippedHosts().getFirst());
                     d.skippedHosts().forEach(skip -> logHost(new RelayInfo.Host(skip.hostName()), ObservedTls.none(),
                             plan.policyLabel(skip), skip.status(), skip.reason()));
                     return all(recipients, classifier.domainDeferred(d), policy);
                 }
-                case DomainPlan.TryHosts t -> tryHosts(plan);
+                case DomainPlan.TryHosts t -> tryHosts(plan, plan.hosts().stream()
+                        .map(h -> new Target(h.host(), h.plan())).toList());
             }
             for (RecipientStatus r : pending) {
                 done.put(r, new RecipientAttempt(r, leftOver(last.get(r)), lastRelay, lastTls, false, lastPolicy));
@@ -163,31 +189,47 @@ final class DomainDelivery {
             return recipients.stream().map(done::get).toList();
         }
 
-        private void tryHosts(DestinationPlan plan) throws InterruptedException {
+        /**
+         * Row 5 relaxed (shadow mode, {@code TLS-Required: No}): the hosts a {@code dane-only} deferral
+         * skipped, with their addresses from the MX resolution. Empty when the deferral stands.
+         */
+        private List<Target> relaxedHosts(DestinationPlan plan, DomainPlan.Defer defer) {
+            if (!(plan.resolution() instanceof MxResolution.Hosts resolved)) {
+                return List.of();
+            }
+            List<Target> targets = new ArrayList<>();
+            for (HostPlan.Skip skip : relaxation.hostsToTry(defer)) {
+                resolved.hosts().stream().filter(h -> h.name().equals(skip.hostName())).findFirst()
+                        .ifPresent(h -> targets.add(new Target(h, skip)));
+            }
+            return targets;
+        }
+
+        private void tryHosts(DestinationPlan plan, List<Target> targets) throws InterruptedException {
             int sessions = 0;
             hosts:
-            for (DestinationPlan.PlannedHost planned : plan.hosts()) {
+            for (Target target : targets) {
                 if (pending.isEmpty()) {
                     break;
                 }
-                switch (planned.plan()) {
-                    case HostPlan.Skip skip -> skipped(plan, skip);
-                    case HostPlan.Connect connect -> {
-                        HostResult result = null;
-                        for (InetAddress address : ordered(planned.host().addresses(), config.addressPreference())) {
-                            if (pending.isEmpty() || sessions >= MAX_SESSIONS_PER_ATTEMPT) {
-                                if (result != null) {
-                                    hostResults.add(result);
-                                }
-                                break hosts;
-                            }
-                            sessions++;
-                            result = tryAddress(plan, connect, address);
-                        }
+                Relaxation.HostStep step = relaxation.step(target.plan());
+                if (step instanceof Relaxation.HostStep.Skip skip) {
+                    skipped(plan, skip.plan());
+                    continue;
+                }
+                HostResult result = null;
+                for (InetAddress address : ordered(target.host().addresses(), config.addressPreference())) {
+                    if (pending.isEmpty() || sessions >= MAX_SESSIONS_PER_ATTEMPT) {
                         if (result != null) {
                             hostResults.add(result);
                         }
+                        break hosts;
                     }
+                    sessions++;
+                    result = tryAddress(plan, step, address);
+                }
+                if (result != null) {
+                    hostResults.add(result);
                 }
             }
             if (!tried && hostResults.isEmpty()) {
@@ -237,8 +279,13 @@ final class DomainDelivery {
             logHost(relay, ObservedTls.none(), policy, skip.status(), skip.reason());
         }
 
-        private HostResult tryAddress(DestinationPlan plan, HostPlan.Connect connect, InetAddress address)
+        private HostResult tryAddress(DestinationPlan plan, Relaxation.HostStep step, InetAddress address)
                 throws InterruptedException {
+            HostPlan.Connect connect = switch (step) {
+                case Relaxation.HostStep.Connect c -> c.plan();
+                case Relaxation.HostStep.Shadowed s -> s.shadow().connect();
+                case Relaxation.HostStep.Skip s -> throw new IllegalArgumentException("a skipped host gets no session");
+            };
             tried = true;
             String host = connect.hostName();
             String policy = plan.policyLabel(connect);
@@ -270,7 +317,7 @@ final class DomainDelivery {
                 }
                 reached = true;
                 try {
-                    transactions(session, relay, policy);
+                    transactions(session, relay, policy, checked(plan, step, connect, session));
                 } catch (RuntimeException e) {
                     session.close();
                     throw e;
@@ -290,8 +337,36 @@ final class DomainDelivery {
             log.hostFailed(message.envelope().id(), domain, relay, tls, policy, status, reason);
         }
 
+        /**
+         * The session's TLS with what the checks found on it, for this message: the report-only audit
+         * (STS-20) and, under shadow mode, whether enforcement would have blocked it (logged at WARN and
+         * counted once per session use). A pooled session is checked again for each message, since its
+         * pool key does not carry what the checks demanded.
+         */
+        private ObservedTls checked(DestinationPlan plan, Relaxation.HostStep step, HostPlan.Connect connect,
+                                    DeliverySession session) {
+            ObservedTls tls = session.tls();
+            AuditResult audit = checks.audit(connect, tls);
+            log.audited(audit);
+            boolean wouldBlock = false;
+            if (step instanceof Relaxation.HostStep.Shadowed shadowed) {
+                String policy = plan.policyLabel(connect);
+                switch (checks.shadow(shadowed.shadow(), tls)) {
+                    case ShadowFinding.Met met -> { }
+                    case ShadowFinding.WouldBlock block -> {
+                        wouldBlock = true;
+                        log.shadowWouldBlock(message.envelope().id(), domain, connect.hostName(), policy, block.reason());
+                    }
+                    case ShadowFinding.Ignored ignored ->
+                            log.shadowIgnored(message.envelope().id(), domain, connect.hostName(), policy,
+                                    ignored.reason());
+                }
+            }
+            return tls.withFindings(new ObservedTls.TlsFindings(audit, wouldBlock));
+        }
+
         /** Offers the pending recipients to one session, at most RECIPIENTS_PER_TRANSACTION per transaction. */
-        private void transactions(DeliverySession session, RelayInfo relay, String policy) {
+        private void transactions(DeliverySession session, RelayInfo relay, String policy, ObservedTls tls) {
             List<RecipientStatus> still = new ArrayList<>();
             for (int from = 0; from < pending.size(); from += RECIPIENTS_PER_TRANSACTION) {
                 List<RecipientStatus> chunk = List.copyOf(
@@ -312,14 +387,13 @@ final class DomainDelivery {
                         last.put(o.recipient(), v);
                     } else {
                         boolean relayed = v.disposition() == Disposition.DELIVERED && !result.peerDsn();
-                        done.put(o.recipient(), new RecipientAttempt(o.recipient(), v, relay, session.tls(), relayed,
-                                policy));
+                        done.put(o.recipient(), new RecipientAttempt(o.recipient(), v, relay, tls, relayed, policy));
                     }
                 }
             }
             pending = still;
             lastRelay = relay;
-            lastTls = session.tls();
+            lastTls = tls;
             lastPolicy = policy;
         }
     }

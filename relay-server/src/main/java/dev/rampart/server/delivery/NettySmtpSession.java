@@ -54,11 +54,13 @@ final class NettySmtpSession implements DeliverySession {
      * problem closes the connection at once, before a single further command is sent (QUE-17, POL-05).
      *
      * @param startTls    false for the plaintext retry after a failed opportunistic handshake (POL-06)
+     * @param retryReason why the previous handshake failed when {@code startTls} is false, kept with the
+     *                    session's {@link ObservedTls.None} for the audits and TLS-RPT; empty otherwise
      * @param tlsContext  context for this plan (accept-any for opportunistic, the plan's trust manager otherwise)
      */
     static NettySmtpSession open(SmtpConnection connection, String hostName, TlsPlan plan, boolean startTls,
-                                 SslContext tlsContext, RampartConfig.Delivery config, DeliveryClassifier classifier)
-            throws SessionException {
+                                 String retryReason, SslContext tlsContext, RampartConfig.Delivery config,
+                                 DeliveryClassifier classifier) throws SessionException {
         SmtpReply greeting = connection.await(Stage.GREETING, config.greetingTimeout());
         if (!greeting.positive()) {
             connection.quit(QUIT_GRACE);
@@ -83,7 +85,11 @@ final class NettySmtpSession implements DeliverySession {
                 caps = hello(connection, config);
             }
             case TlsPlan.Opportunistic opportunistic -> {
-                if (startTls && caps.startTls()) {
+                if (!startTls) {
+                    tls = new ObservedTls.None(ObservedTls.Plaintext.HANDSHAKE_FAILED, retryReason);
+                } else if (!caps.startTls()) {
+                    tls = new ObservedTls.None(ObservedTls.Plaintext.NOT_OFFERED, "STARTTLS not offered");
+                } else {
                     boolean negotiated = false;
                     try {
                         tls = negotiate(connection, tlsContext, sniName(hostName, connection), "unauthenticated",
@@ -94,6 +100,7 @@ final class NettySmtpSession implements DeliverySession {
                             throw e;
                         }
                         // 454 or 5xx to STARTTLS: RFC 3207 §4 lets the client go on in plaintext.
+                        tls = new ObservedTls.None(ObservedTls.Plaintext.REFUSED, describe(e.failure()));
                     }
                     if (negotiated) {
                         caps = hello(connection, config);

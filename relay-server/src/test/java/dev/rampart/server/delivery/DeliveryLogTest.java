@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.rampart.policy.decide.AuditResult;
+import dev.rampart.policy.decide.TlsRptResultType;
 import dev.rampart.queue.QueueId;
 import dev.rampart.queue.QueueIdGenerator;
 import dev.rampart.queue.RecipientStatus;
@@ -72,5 +74,50 @@ class DeliveryLogTest {
                 RelayInfo.none(), ObservedTls.none(), false);
         log.attempt(id, a, Duration.ZERO, 1);
         assertThat(appender.list.get(0).getFormattedMessage()).contains(" status=bounced ").contains(" delay=0.0s ");
+    }
+
+    @Test
+    void sts20_auditFailureAndShadowWouldBlockFollowPolicyInTheLineAndTheKeyValues() {
+        ObservedTls tls = new ObservedTls.Negotiated("TLSv1.3", "TLS_AES_128_GCM_SHA256", "CN=mx1", "unauthenticated")
+                .withFindings(new ObservedTls.TlsFindings(new AuditResult.Failed("certificate chain not trusted (PKIX): \"x\"",
+                        TlsRptResultType.CERTIFICATE_NOT_TRUSTED), true));
+        RecipientAttempt a = new RecipientAttempt(rcpt, new Verdict(Disposition.DELIVERED, "2.0.0", "250 ok"),
+                new RelayInfo.Server("mx1.dest.example", SchedulerFakes.address("mx1", 7), 25), tls, false, "mta-sts");
+        log.attempt(id, a, Duration.ZERO, 1);
+        assertThat(appender.list).singleElement().satisfies(e -> {
+            assertThat(e.getFormattedMessage()).contains(" tls=unauthenticated policy=mta-sts"
+                    + " audit=certificate-not-trusted audit_reason=\"certificate chain not trusted (PKIX): \\\"x\\\"\""
+                    + " shadow=would-block delay=0.0s ");
+            assertThat(e.getKeyValuePairs()).extracting(kv -> kv.key).containsExactly("queue_id", "rcpt", "status",
+                    "relay", "tls", "policy", "audit", "audit_reason", "shadow", "delay", "attempts", "dsn", "reply");
+        });
+    }
+
+    @Test
+    void sts20_passedAuditHasNoReason() {
+        RecipientAttempt a = new RecipientAttempt(rcpt, new Verdict(Disposition.DELIVERED, "2.0.0", "250 ok"),
+                RelayInfo.none(), ObservedTls.none().withFindings(new ObservedTls.TlsFindings(AuditResult.PASSED, false)),
+                false, "mta-sts");
+        log.attempt(id, a, Duration.ZERO, 1);
+        assertThat(appender.list.get(0).getFormattedMessage()).contains(" policy=mta-sts audit=passed delay=")
+                .doesNotContain("audit_reason", "shadow=");
+        log.audited(AuditResult.PASSED);
+        log.audited(AuditResult.NOT_AUDITED);
+        assertThat(metrics.get("rampart.tls.audit").tags("result", "passed").counter().count()).isEqualTo(1.0);
+        assertThat(metrics.find("rampart.tls.audit").counters()).hasSize(1);
+    }
+
+    @Test
+    void shadowWouldBlockIsOneWarnLineAndACountWithABoundedPolicyLabel() {
+        log.shadowWouldBlock(id, "dest.example", "mx1.dest.example", "dane", "no TLSA record matched: leaf");
+        log.shadowWouldBlock(id, "dest.example", "mx1.dest.example", "secure", "certificate names [] do not match");
+        assertThat(appender.list.get(0).getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+        assertThat(appender.list.get(0).getFormattedMessage()).isEqualTo("shadow: would block queue_id=" + id
+                + " domain=dest.example host=mx1.dest.example policy=dane reason=\"no TLSA record matched: leaf\"");
+        assertThat(metrics.get("rampart.tls.shadow.would.block").tags("policy", "dane").counter().count()).isEqualTo(1.0);
+        assertThat(metrics.get("rampart.tls.shadow.would.block").tags("policy", "manual").counter().count()).isEqualTo(1.0);
+        assertThat(DeliveryLog.shadowPolicy("dane-only")).isEqualTo("dane-only");
+        assertThat(DeliveryLog.shadowPolicy("mta-sts")).isEqualTo("mta-sts");
+        assertThat(DeliveryLog.shadowPolicy("encrypt")).isEqualTo("manual");
     }
 }

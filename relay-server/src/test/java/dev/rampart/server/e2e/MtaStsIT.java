@@ -3,8 +3,10 @@ package dev.rampart.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +65,8 @@ class MtaStsIT {
 
     @Test
     void sts18_enforceWithAValidCertificateDeliversOverPkix() throws Exception {
-        delivered(relay, StsWorld.Case.ENFORCE, "rcpt", "pkix", "mta-sts");
+        DeliveryLogLine line = delivered(relay, StsWorld.Case.ENFORCE, "rcpt", "pkix", "mta-sts");
+        assertThat(line.get("audit")).as("enforce is checked, not audited: %s", line.raw()).isEmpty();
     }
 
     @Test
@@ -96,8 +99,12 @@ class MtaStsIT {
     @Test
     void sts20_testingModeWithABadCertificateDelivers() throws Exception {
         StsWorld.Case c = StsWorld.Case.TESTING;
-        delivered(relay, c, "rcpt", "unauthenticated", "mta-sts");
+        DeliveryLogLine line = delivered(relay, c, "rcpt", "unauthenticated", "mta-sts");
         assertThat(world.nginx().policyRequests(c.domain())).as("the testing policy was fetched").contains(200);
+        // STS-20: the report-only PKIX check ran and failed (self-signed), and delivery went on regardless.
+        assertThat(line.get("audit")).as(line.raw()).isEqualTo("certificate-not-trusted");
+        assertThat(line.get("audit_reason")).as(line.raw()).isNotBlank();
+        assertThat(line.get("shadow")).as(line.raw()).isEmpty();
     }
 
     @Test
@@ -153,6 +160,13 @@ class MtaStsIT {
             long sessionsBefore = sessionsEnded(world.receiver(StsWorld.Case.CACHED_BLOCKED));
             DeliveryLogLine after = delivered(relay, StsWorld.Case.CACHED, "after", "pkix", "mta-sts");
             assertThat(after.policy()).as("still MTA-STS, not opportunistic: %s", after.raw()).isEqualTo("mta-sts");
+            // Acceptance 2 with 3: explain shows the policy served from the cache, still valid.
+            for (StsWorld.Case c : List.of(StsWorld.Case.CACHED, StsWorld.Case.CACHED_BLOCKED)) {
+                JsonNode sts = explain(c, false).json().path("sts");
+                assertThat(sts.path("lookup").path("result").asText()).as("%s", sts).isEqualTo("applied");
+                assertThat(sts.path("lookup").path("source").asText()).as("%s", sts).isEqualTo("cache");
+                cachedPolicy(c, sts.path("policy"));
+            }
             DeliveryLogLine stillBlocked = staysQueued(StsWorld.Case.CACHED_BLOCKED, "after");
             assertThat(stillBlocked.dsn()).as(stillBlocked.raw()).isEqualTo("4.7.5");
             assertThat(stillBlocked.policy()).as(stillBlocked.raw()).isEqualTo("mta-sts");
@@ -160,6 +174,149 @@ class MtaStsIT {
         } finally {
             world.nginx().start();
         }
+    }
+
+    // Acceptance 2: `rampart policy explain DOMAIN --json [--probe]` shows the STS record, the cached policy
+    // and the per-host decision. A probe never sends MAIL, and no probe goes to a host the policy skips.
+
+    @Test
+    void acceptance2_explainEnforceShowsTheCachedPolicyAndAnAdmittedPkixHost() throws Exception {
+        StsWorld.Case c = StsWorld.Case.ENFORCE;
+        explain(c, false); // the first lookup may fetch; the second is served from the cache
+        Explained e = explain(c, false);
+        assertThat(e.result().exitCode()).as(e.result().output()).isZero();
+        JsonNode sts = e.json().path("sts");
+        assertThat(sts.path("policy_domain").asText()).as("%s", sts).isEqualTo(c.domain());
+        assertThat(sts.path("lookup").path("result").asText()).as("%s", sts).isEqualTo("applied");
+        assertThat(sts.path("lookup").path("source").asText()).as("%s", sts).isEqualTo("cache");
+        cachedPolicy(c, sts.path("policy"));
+
+        JsonNode host = onlyHost(e.json(), c);
+        admitted(host, c, "mx.enforce.test");
+        JsonNode plan = host.path("plan");
+        assertThat(plan.path("action").asText()).as("%s", host).isEqualTo("connect");
+        assertThat(plan.path("tls").asText()).as("%s", host).isEqualTo("required");
+        assertThat(plan.path("authentication").asText()).as("%s", host).isEqualTo("pkix");
+        assertThat(plan.path("policy").asText()).as("%s", host).isEqualTo("mta-sts");
+        assertThat(plan.path("sni").asText()).as("%s", host).isEqualTo(c.mxHost());
+
+        JsonNode probe = onlyHost(explain(c, true).json(), c).path("probe");
+        assertThat(probe.path("outcome").asText()).as("%s", probe).isEqualTo("ok");
+        assertThat(probe.path("tls").asText()).as("%s", probe).isEqualTo("pkix");
+        assertThat(probe.path("pkix").path("role").asText()).as("%s", probe).isEqualTo("enforce");
+        assertThat(probe.path("pkix").path("result").asText()).as("%s", probe).isEqualTo("pass");
+        assertThat(texts(probe.path("pkix").path("reference_ids"))).as("%s", probe).contains(c.mxHost());
+    }
+
+    @Test
+    void acceptance2_explainShowsTheUnlistedHostSkippedAndNeverProbed() throws Exception {
+        StsWorld.Case c = StsWorld.Case.NOT_LISTED;
+        long connectsBefore = connects(world.receiver(c));
+        for (boolean probe : new boolean[] {false, true}) {
+            Explained e = explain(c, probe);
+            assertThat(e.result().exitCode()).as("no host would be connected to%n%s", e.result().output()).isEqualTo(1);
+            JsonNode host = onlyHost(e.json(), c);
+            JsonNode sts = host.path("sts");
+            assertThat(sts.path("mode").asText()).as("%s", host).isEqualTo("enforce");
+            assertThat(sts.path("admitted").asBoolean()).as("%s", host).isFalse();
+            assertThat(sts.path("matched_pattern").asText()).as("%s", host).isEmpty();
+            JsonNode plan = host.path("plan");
+            assertThat(plan.path("action").asText()).as("%s", host).isEqualTo("skip");
+            assertThat(plan.path("policy").asText()).as("%s", host).isEqualTo("mta-sts");
+            assertThat(plan.path("status").asText()).as("%s", host).startsWith("4.");
+            assertThat(plan.path("reason").asText()).as("%s", host).contains(c.mxHost()).contains("MTA-STS");
+            if (probe) {
+                assertThat(host.path("probe").path("outcome").asText()).as("%s", host).isEqualTo("skipped");
+            }
+        }
+        assertThat(connects(world.receiver(c))).as("the probe skips the host too").isEqualTo(connectsBefore);
+    }
+
+    @Test
+    void acceptance2_explainProbeShowsWhyAnUntrustedCertificateFails() throws Exception {
+        StsWorld.Case c = StsWorld.Case.UNTRUSTED;
+        JsonNode host = onlyHost(explain(c, true).json(), c);
+        admitted(host, c, c.mxHost());
+        JsonNode probe = host.path("probe");
+        assertThat(probe.path("outcome").asText()).as("%s", probe).isEqualTo("failed");
+        assertThat(probe.path("pkix").path("result").asText()).as("%s", probe).isEqualTo("fail");
+        assertThat(probe.path("pkix").path("reason").asText()).as("%s", probe).isNotBlank();
+        assertThat(probe.path("chain")).as("the chain is shown even though it fails: %s", probe).isNotEmpty();
+    }
+
+    @Test
+    void acceptance2_explainWildcardAndDaneAndPolicy404() throws Exception {
+        admitted(onlyHost(explain(StsWorld.Case.WILDCARD, false).json(), StsWorld.Case.WILDCARD),
+                StsWorld.Case.WILDCARD, "*.wildcard.test");
+
+        JsonNode dane = onlyHost(explain(StsWorld.Case.DANE_AND_STS, false).json(), StsWorld.Case.DANE_AND_STS);
+        admitted(dane, StsWorld.Case.DANE_AND_STS, StsWorld.Case.DANE_AND_STS.mxHost());
+        assertThat(dane.path("plan").path("authentication").asText()).as("POL-03: DANE alone decides: %s", dane)
+                .isEqualTo("dane");
+        assertThat(dane.path("plan").path("policy").asText()).as("%s", dane).isEqualTo("dane");
+
+        Explained missing = explain(StsWorld.Case.NOT_FOUND, false);
+        JsonNode sts = missing.json().path("sts");
+        assertThat(sts.path("txt").path("result").asText()).as("%s", sts).isEqualTo("found");
+        assertThat(sts.path("lookup").path("result").asText()).as("%s", sts).isEqualTo("fetch-failed");
+        assertThat(sts.path("lookup").path("failure").asText()).as("%s", sts).isEqualTo("sts-policy-fetch-error");
+        assertThat(sts.path("lookup").path("reason").asText()).as("%s", sts).contains("404");
+        JsonNode plan = onlyHost(missing.json(), StsWorld.Case.NOT_FOUND).path("plan");
+        assertThat(plan.path("tls").asText()).as("%s", plan).isEqualTo("opportunistic");
+        assertThat(plan.path("policy").asText()).as("%s", plan).isEqualTo("none");
+    }
+
+    @Test
+    void acceptance2_explainInWordsNamesThePolicyAndItsSource() throws Exception {
+        Tools.Result r = relay.cli("policy", "explain", StsWorld.Case.ENFORCE.domain());
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.stdout()).as(r.output()).contains("MTA-STS").contains(StsWorld.Case.ENFORCE.id())
+                .contains("enforce").contains(StsWorld.Case.ENFORCE.mxHost()).doesNotContain("{");
+    }
+
+    /**
+     * Acceptance 4: a second relay in shadow mode ({@code tls.enforcement: shadow}) delivers every scenario
+     * the enforcing relay keeps queued (as opportunistic TLS would: {@code tls=unauthenticated}, or {@code none}
+     * without STARTTLS), marks each such line {@code shadow=would-block}, writes a
+     * {@code shadow: would block} line naming host and policy, and counts each in
+     * {@code rampart_tls_shadow_would_block_total}, scraped from {@code /metrics} over HTTP; a domain whose
+     * policy passes is delivered without a mark. Runs last: it delivers to the receivers that the other
+     * tests require to have seen no mail.
+     */
+    @Test
+    @Order(LATE + 1)
+    void acceptance4_shadowModeDeliversWhatEnforcementBlocksAndCountsIt() throws Exception {
+        try (RampartProcess shadow = world.relay(dir.resolve("relay-shadow")).enforcement("shadow").start()) {
+            // Shadow sessions run as opportunistic TLS would; the policy is evaluated beside them.
+            DeliveryLogLine passes = delivered(shadow, StsWorld.Case.ENFORCE, "shadow", "unauthenticated", "mta-sts");
+            assertThat(passes.get("shadow")).as(passes.raw()).isEmpty();
+
+            List<StsWorld.Case> blocked = List.of(StsWorld.Case.UNTRUSTED, StsWorld.Case.NOT_LISTED,
+                    StsWorld.Case.NO_STARTTLS, StsWorld.Case.CACHED_BLOCKED, StsWorld.Case.DANE_FAILS);
+            for (StsWorld.Case c : blocked) {
+                String expectedTls = c == StsWorld.Case.NO_STARTTLS ? "none" : "unauthenticated";
+                String policy = c.tlsa() == StsWorld.Tlsa.NONE ? "mta-sts" : "dane";
+                DeliveryLogLine line = delivered(shadow, c, "shadow", expectedTls, policy);
+                assertThat(line.get("shadow")).as(line.raw()).isEqualTo("would-block");
+                List<String> warnings = shadow.stdoutLines().stream().filter(l -> l.contains("shadow: would block")
+                        && l.contains("queue_id=" + line.queueId())).toList();
+                assertThat(warnings).as("the would-block line of %s", c).singleElement().satisfies(w -> assertThat(w)
+                        .contains("domain=" + c.domain()).contains("host=" + c.mxHost()).contains("policy=" + policy));
+            }
+
+            java.net.http.HttpResponse<String> metrics = shadow.adminGet("/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metric(metrics.body(), "rampart_tls_shadow_would_block_total", "policy=\"mta-sts\""))
+                    .as(metrics.body()).isEqualTo(4.0);
+            assertThat(metric(metrics.body(), "rampart_tls_shadow_would_block_total", "policy=\"dane\""))
+                    .as(metrics.body()).isEqualTo(1.0);
+        }
+    }
+
+    /** The value of the sample of {@code name} whose labels contain {@code label}; 0 when there is none. */
+    private static double metric(String exposition, String name, String label) {
+        return exposition.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     // --- helpers -------------------------------------------------------------------------------------------
@@ -249,5 +406,67 @@ class MtaStsIT {
 
     static String submit(RampartProcess relay, String to, String tag) throws Exception {
         return DaneCases.submit(relay, to, tag);
+    }
+
+    record Explained(Tools.Result result, JsonNode json) {}
+
+    /** {@code rampart policy explain <domain> --json [--probe]} against the running relay. */
+    private Explained explain(StsWorld.Case c, boolean probe) throws Exception {
+        Tools.Result r = probe ? relay.cli("policy", "explain", c.domain(), "--json", "--probe")
+                : relay.cli("policy", "explain", c.domain(), "--json");
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(r.stdout());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("policy explain " + c.domain() + " printed no JSON:\n" + r.output(), e);
+        }
+        assertThat(json.path("domain").asText()).as(r.output()).isEqualTo(c.domain());
+        assertThat(json.path("mx").path("status").asText()).as(r.output()).isEqualTo("secure");
+        assertThat(json.path("sts").path("txt").path("id").asText()).as(r.output()).isEqualTo(c.id());
+        for (JsonNode host : json.path("hosts")) {
+            assertThat(host.has("probe")).as("a probe only when asked for: %s", host).isEqualTo(probe);
+        }
+        return new Explained(r, json);
+    }
+
+    /** The one host of the explanation: the case's MX host. */
+    private static JsonNode onlyHost(JsonNode json, StsWorld.Case c) {
+        JsonNode hosts = json.path("hosts");
+        assertThat(texts(hosts, "name")).as("%s", json).containsExactly(c.mxHost());
+        return hosts.path(0);
+    }
+
+    /** The host is under the case's policy mode and admitted by {@code pattern}. */
+    private static void admitted(JsonNode host, StsWorld.Case c, String pattern) {
+        JsonNode sts = host.path("sts");
+        assertThat(sts.path("checked").asBoolean()).as("%s", host).isTrue();
+        assertThat(sts.path("mode").asText()).as("%s", host).isEqualTo(c.mode());
+        assertThat(sts.path("admitted").asBoolean()).as("%s", host).isTrue();
+        assertThat(sts.path("matched_pattern").asText()).as("%s", host).isEqualTo(pattern);
+    }
+
+    /** The policy as the world serves it for {@code c}, valid, with expiry = fetch time + max_age (STS-13). */
+    private static void cachedPolicy(StsWorld.Case c, JsonNode policy) {
+        assertThat(policy.path("id").asText()).as("%s", policy).isEqualTo(c.id());
+        assertThat(policy.path("mode").asText()).as("%s", policy).isEqualTo(c.mode());
+        assertThat(texts(policy.path("mx"))).as("%s", policy).containsExactlyElementsOf(c.mxPatterns());
+        assertThat(policy.path("max_age").asLong()).as("%s", policy).isEqualTo(StsWorld.MAX_AGE);
+        assertThat(policy.path("valid").asBoolean()).as("%s", policy).isTrue();
+        java.time.Instant fetched = java.time.Instant.parse(policy.path("fetched_at").asText());
+        java.time.Instant expires = java.time.Instant.parse(policy.path("expires_at").asText());
+        assertThat(Duration.between(fetched, expires).toSeconds()).as("%s", policy).isEqualTo(StsWorld.MAX_AGE);
+        assertThat(policy.path("age_seconds").asLong()).as("%s", policy).isBetween(0L, 600L);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static List<String> texts(JsonNode array, String field) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.path(field).asText()));
+        return out;
     }
 }

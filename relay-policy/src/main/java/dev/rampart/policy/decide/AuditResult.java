@@ -1,6 +1,7 @@
 package dev.rampart.policy.decide;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a report-only check ({@link HostPlan.Connect#audit}: MTA-STS {@code testing}, rows 15 and 17,
@@ -12,6 +13,16 @@ public sealed interface AuditResult {
 
     /** The keyword for the delivery log's {@code audit=} field; empty when there was nothing to audit. */
     String logValue();
+
+    /** The TLS-RPT failure detail this result adds to the {@code sts} policy entry (RFC 8460 §4.3), if any. */
+    default Optional<TlsRptFailure> rptFailure() {
+        return switch (this) {
+            case NotAudited n -> Optional.empty();
+            case Passed p -> Optional.empty();
+            case Failed f -> Optional.of(TlsRptFailure.of(f.resultType()));
+            case NoStarttls s -> Optional.of(TlsRptFailure.of(TlsRptResultType.STARTTLS_NOT_SUPPORTED));
+        };
+    }
 
     /** The plan carried no report-only check. */
     record NotAudited() implements AuditResult {

@@ -16,7 +16,7 @@ public sealed interface ShadowPlan {
     record AsPlanned(HostPlan.Connect connect) implements ShadowPlan {
         public AsPlanned {
             Objects.requireNonNull(connect);
-            if (connect.requirement() != TlsRequirement.OPPORTUNISTIC) {
+            if (connect.requirement() == TlsRequirement.REQUIRED) {
                 throw new IllegalArgumentException("a plan that requires TLS can block; relax it");
             }
         }

@@ -27,8 +27,8 @@ import java.util.List;
  * (RFC 8689 §4.2.1); the caller does not apply these functions to it.
  */
 public final class ShadowPlans {
-    private static final String SHADOW_WHY = "; shadow mode (tls.enforcement: shadow): delivered with opportunistic TLS,"
-            + " what enforcement demands is only checked and logged";
+    private static final String SHADOW_WHY = "; shadow mode (tls.enforcement: shadow): delivered with opportunistic"
+            + " TLS, what enforcement demands is only checked and logged";
     private static final String OPTIONAL_WHY = "; TLS-Required: No: STARTTLS tried, DANE and MTA-STS failures ignored,"
             + " not recorded for TLS-RPT (row 20, POL-08)";
 
@@ -40,11 +40,12 @@ public final class ShadowPlans {
             case HostPlan.Skip skip -> transientLookup(skip)
                     ? new ShadowPlan.LookupFailed(opportunistic(skip, SHADOW_WHY, skip.tlsRpt()), skip)
                     : new ShadowPlan.WouldSkip(opportunistic(skip, SHADOW_WHY, skip.tlsRpt()), skip);
-            case HostPlan.Connect connect -> switch (connect.requirement()) {
-                case OPPORTUNISTIC -> new ShadowPlan.AsPlanned(connect);
-                case REQUIRED -> new ShadowPlan.Demanding(opportunistic(connect, SHADOW_WHY, connect.tlsRpt(),
-                        connect.audit()), connect);
-            };
+            // Only a plan that requires TLS can block; any other level (opportunistic, or no STARTTLS by the
+            // operator's choice) is delivered as decided.
+            case HostPlan.Connect connect -> connect.requirement() == TlsRequirement.REQUIRED
+                    ? new ShadowPlan.Demanding(opportunistic(connect, SHADOW_WHY, connect.tlsRpt(), connect.audit()),
+                            connect)
+                    : new ShadowPlan.AsPlanned(connect);
         };
     }
 
@@ -92,12 +93,15 @@ public final class ShadowPlans {
     }
 
     /**
-     * The same host, SNI and TLSA facts without the requirement and the authentication, so the session
-     * presents what enforcement would have been shown and the check can run on it afterwards.
+     * The same host, SNI and TLSA facts without the authentication and with TLS no longer required, so the
+     * session presents what enforcement would have been shown and the check can run on it afterwards. A
+     * level that does not require TLS keeps its requirement.
      */
     private static HostPlan.Connect opportunistic(HostPlan.Connect plan, String why, TlsRptRecording tlsRpt,
                                                   Authentication audit) {
-        return new HostPlan.Connect(plan.hostName(), TlsRequirement.OPPORTUNISTIC, Authentication.NONE,
+        TlsRequirement relaxed = plan.requirement() == TlsRequirement.REQUIRED ? TlsRequirement.OPPORTUNISTIC
+                : plan.requirement();
+        return new HostPlan.Connect(plan.hostName(), relaxed, Authentication.NONE,
                 plan.serverName(), plan.tlsaBase(), plan.allTlsa(), plan.minimumTls(), plan.policy(), plan.why() + why,
                 tlsRpt, audit);
     }

@@ -201,6 +201,16 @@ class ShadowPlansTest {
     }
 
     @Test
+    void sts20_auditResultsGiveTheirTlsRptFailureDetail() {
+        assertThat(AuditResult.PASSED.rptFailure()).isEmpty();
+        assertThat(AuditResult.NOT_AUDITED.rptFailure()).isEmpty();
+        assertThat(new AuditResult.Failed("names do not match", TlsRptResultType.CERTIFICATE_HOST_MISMATCH).rptFailure())
+                .contains(TlsRptFailure.of(TlsRptResultType.CERTIFICATE_HOST_MISMATCH));
+        assertThat(new AuditResult.NoStarttls("STARTTLS not offered").rptFailure())
+                .contains(TlsRptFailure.of(TlsRptResultType.STARTTLS_NOT_SUPPORTED));
+    }
+
+    @Test
     void asPlannedRefusesAPlanThatRequiresTls() {
         HostPlan.Connect required = (HostPlan.Connect) PolicyDecider.decideHost(
                 secure(MX1, ManualPolicy.DANE, StsFacts.ABSENT, tlsa(SECURE, daneEe(1))));

@@ -1,6 +1,5 @@
 package dev.rampart.server.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -264,7 +263,7 @@ public final class AdminServer implements AutoCloseable {
         try {
             DestinationPlan plan = explainer.plan(nextHop.get());
             Optional<List<ProbeReport>> probes = probe ? Optional.of(explainer.probe(plan)) : Optional.empty();
-            return AdminReply.json(200, PolicyJson.explain(plan, probes, clock.instant()));
+            return AdminReply.json(200, PolicyJson.explain(plan, probes, clock.instant(), sts.fetchBlockedUntil(plan.sts())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return AdminReply.error(503, "interrupted while planning delivery to " + nextHop.get());

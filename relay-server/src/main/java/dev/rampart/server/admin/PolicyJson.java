@@ -46,11 +46,17 @@ public final class PolicyJson {
     private PolicyJson() {}
 
     public static ObjectNode explain(DestinationPlan plan, Optional<List<ProbeReport>> probes, Instant now) {
+        return explain(plan, probes, now, Optional.empty());
+    }
+
+    /** @param stsFetchBlockedUntil STS-10: until when the TXT record's policy id is not fetched again */
+    public static ObjectNode explain(DestinationPlan plan, Optional<List<ProbeReport>> probes, Instant now,
+                                     Optional<Instant> stsFetchBlockedUntil) {
         ObjectNode root = QueueJson.MAPPER.createObjectNode();
         root.put("domain", plan.nextHop());
         root.put("manual", plan.manual().keyword());
         root.set("mx", mx(plan.resolution()));
-        root.set("sts", StsJson.outcome(plan.sts(), now));
+        root.set("sts", StsJson.outcome(plan.sts(), now, stsFetchBlockedUntil));
         root.set("decision", decision(plan.domainPlan()));
         ArrayNode hosts = root.putArray("hosts");
         for (int i = 0; i < plan.hosts().size(); i++) {

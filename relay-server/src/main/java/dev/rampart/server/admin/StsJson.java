@@ -20,7 +20,8 @@ import java.util.Optional;
  * policy:  {"id","mode","max_age","mx":[..],"fetched_at","expires_at","refresh_at","valid","age_seconds"}
  * show:    {"domain","enabled","cached":true,"policy":{..},"policy_text","fetch_blocked_until"}
  * outcome: {"policy_domain","txt":{"result":"found|absent","id","reason"},
- *           "lookup":{"result":"applied|no-policy|fetch-failed","source":"cache|fetch|","reason","failure"},
+ *           "lookup":{"result":"applied|no-policy|fetch-failed","source":"cache|fetch|","reason","failure",
+ *                     "fetch_blocked_until"},
  *           "policy":{..}}                       policy only when lookup.result is applied
  * refresh: {"domain","result":"refreshed|failed","cached_policy_kept", "reason", outcome fields}
  * host:    {"checked","mode":"enforce|testing|none|","admitted","matched_pattern"}
@@ -61,8 +62,12 @@ public final class StsJson {
         return o;
     }
 
-    /** What one lookup found: the TXT record, the cache's decision and the policy it applies. */
-    public static ObjectNode outcome(StsOutcome outcome, Instant now) {
+    /**
+     * What one lookup found: the TXT record, the cache's decision and the policy it applies.
+     *
+     * @param fetchBlockedUntil STS-10: until when the TXT record's id is not fetched again after a failure
+     */
+    public static ObjectNode outcome(StsOutcome outcome, Instant now, Optional<Instant> fetchBlockedUntil) {
         ObjectNode o = QueueJson.MAPPER.createObjectNode();
         o.put("policy_domain", outcome.policyDomain());
         ObjectNode txt = o.putObject("txt");
@@ -100,6 +105,7 @@ public final class StsJson {
                 lookup.put("failure", f.kind().resultType());
             }
         }
+        lookup.put("fetch_blocked_until", fetchBlockedUntil.map(QueueJson::timestamp).orElse(""));
         return o;
     }
 
@@ -108,7 +114,7 @@ public final class StsJson {
      * failed fetch that left a valid cached policy in force (STS-15) is {@code failed} with
      * {@code cached_policy_kept}.
      */
-    public static ObjectNode refresh(StsOutcome outcome, Instant now) {
+    public static ObjectNode refresh(StsOutcome outcome, Instant now, Optional<Instant> fetchBlockedUntil) {
         ObjectNode o = QueueJson.MAPPER.createObjectNode();
         o.put("domain", outcome.policyDomain());
         switch (outcome.lookup()) {
@@ -129,7 +135,7 @@ public final class StsJson {
                 o.put("reason", f.kind().resultType() + ": " + f.reason());
             }
         }
-        o.setAll(outcome(outcome, now));
+        o.setAll(outcome(outcome, now, fetchBlockedUntil));
         return o;
     }
 

@@ -7,6 +7,7 @@ import dev.rampart.policy.sts.StsCacheEntry;
 import dev.rampart.server.sts.StsOutcome;
 import dev.rampart.server.sts.StsService;
 import java.io.IOException;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
@@ -52,10 +53,10 @@ final class StsRoutes {
         if (!action.isEmpty() && !action.equals("refresh")) {
             return AdminReply.error(404, "no such resource: " + PREFIX + rest);
         }
-        Optional<String> domain = DomainNames.normalize(name);
         if (name.isEmpty()) {
             return AdminReply.error(400, "missing domain: use " + PREFIX + "DOMAIN");
         }
+        Optional<String> domain = DomainNames.normalize(name);
         if (AddressLiterals.isLiteralSyntax(name) || domain.isEmpty()) {
             return AdminReply.error(400, "not a domain name: '" + name + "' (MTA-STS applies to domain names only)");
         }
@@ -68,6 +69,11 @@ final class StsRoutes {
             };
             default -> method.equals("POST") ? refresh(d) : AdminReply.methodNotAllowed("POST");
         };
+    }
+
+    /** STS-10: the backoff of the id the TXT record names, for the explain and refresh answers. */
+    Optional<Instant> fetchBlockedUntil(StsOutcome outcome) {
+        return outcome.txt().found().flatMap(r -> sts.fetchBlockedUntil(outcome.policyDomain(), r.id()));
     }
 
     private AdminReply show(String domain) {
@@ -83,7 +89,7 @@ final class StsRoutes {
     private AdminReply refresh(String domain) {
         try {
             StsOutcome outcome = sts.refresh(domain);
-            ObjectNode answer = StsJson.refresh(outcome, clock.instant());
+            ObjectNode answer = StsJson.refresh(outcome, clock.instant(), fetchBlockedUntil(outcome));
             log.atInfo().addKeyValue("domain", domain).addKeyValue("result", answer.path("result").asText())
                     .addKeyValue("reason", answer.path("reason").asText()).log("sts policy refresh by operator");
             return AdminReply.json(200, answer);

@@ -60,9 +60,15 @@ final class StsText {
 
     /** The MTA-STS part of {@code policy explain} (the {@code sts} object of {@code PolicyJson}). */
     static String explain(JsonNode sts) {
-        StringBuilder sb = new StringBuilder("MTA-STS:\n");
-        txt(sb, sts.path("txt"), "  ");
+        JsonNode txt = sts.path("txt");
         JsonNode lookup = sts.path("lookup");
+        if (txt.path("result").asText().equals("absent") && lookup.path("result").asText().equals("no-policy")
+                && txt.path("reason").asText().equals(lookup.path("reason").asText())) {
+            // Nothing published and nothing cached (or not looked up at all): one reason says it all.
+            return "MTA-STS: none (" + txt.path("reason").asText() + ")\n";
+        }
+        StringBuilder sb = new StringBuilder("MTA-STS:\n");
+        txt(sb, txt, "  ");
         switch (lookup.path("result").asText()) {
             case "applied" -> {
                 JsonNode p = sts.path("policy");
@@ -78,6 +84,11 @@ final class StsText {
                     .append("): ").append(lookup.path("reason").asText())
                     .append("; nothing valid cached, delivery goes on as if there were no policy (STS-15)\n");
             default -> sb.append("  policy: none (").append(lookup.path("reason").asText()).append(")\n");
+        }
+        String blocked = lookup.path("fetch_blocked_until").asText();
+        if (!blocked.isEmpty()) {
+            sb.append("  fetch backoff: id ").append(txt.path("id").asText()).append(" not fetched again before ")
+                    .append(blocked).append(" (STS-10)\n");
         }
         return sb.toString();
     }

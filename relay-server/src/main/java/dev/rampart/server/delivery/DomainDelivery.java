@@ -75,6 +75,10 @@ final class DomainDelivery {
         CompletableFuture<DestinationPlan> plan(String nextHop);
     }
 
+    /**
+     * @param webPkiTrust chain validation for PKIX plans (MTA-STS {@code enforce}, manual {@code secure}):
+     *                    the JDK roots plus {@code tls.trust-store}, the same anchors {@code checks} audits with
+     */
     DomainDelivery(RampartConfig.Delivery config, Plans planner, RampartConfig.Enforcement enforcement,
                    TlsChecks checks, SessionConnector connector, SessionPool pool, DestinationTracker tracker,
                    Semaphore connections, DeliveryClassifier classifier, DeliveryLog log, InstantSource clock,
@@ -173,8 +177,12 @@ final class DomainDelivery {
                 case DomainPlan.Fail f -> {
                     return all(recipients, classifier.domainFailed(f), "none");
                 }
-                case DomainPlan.Defer d when !relaxedHosts(plan, d).isEmpty() -> tryHosts(plan, relaxedHosts(plan, d));
                 case DomainPlan.Defer d -> {
+                    List<Target> relaxed = relaxedHosts(plan, d);
+                    if (!relaxed.isEmpty()) {
+                        tryHosts(plan, relaxed);
+                        break;
+                    }
                     String policy = d.skippedHosts().isEmpty() ? "none" : plan.policyLabel(d.skippedHosts().getFirst());
                     d.skippedHosts().forEach(skip -> logHost(new RelayInfo.Host(skip.hostName()), ObservedTls.none(),
                             plan.policyLabel(skip), skip.status(), skip.reason()));
@@ -212,10 +220,13 @@ final class DomainDelivery {
                 if (pending.isEmpty()) {
                     break;
                 }
-                Relaxation.HostStep step = relaxation.step(target.plan());
-                if (step instanceof Relaxation.HostStep.Skip skip) {
-                    skipped(plan, skip.plan());
-                    continue;
+                Relaxation.HostStep.Connecting step;
+                switch (relaxation.step(target.plan())) {
+                    case Relaxation.HostStep.Skip skip -> {
+                        skipped(plan, skip.plan());
+                        continue;
+                    }
+                    case Relaxation.HostStep.Connecting connecting -> step = connecting;
                 }
                 HostResult result = null;
                 for (InetAddress address : ordered(target.host().addresses(), config.addressPreference())) {
@@ -279,13 +290,9 @@ final class DomainDelivery {
             logHost(relay, ObservedTls.none(), policy, skip.status(), skip.reason());
         }
 
-        private HostResult tryAddress(DestinationPlan plan, Relaxation.HostStep step, InetAddress address)
+        private HostResult tryAddress(DestinationPlan plan, Relaxation.HostStep.Connecting step, InetAddress address)
                 throws InterruptedException {
-            HostPlan.Connect connect = switch (step) {
-                case Relaxation.HostStep.Connect c -> c.plan();
-                case Relaxation.HostStep.Shadowed s -> s.shadow().connect();
-                case Relaxation.HostStep.Skip s -> throw new IllegalArgumentException("a skipped host gets no session");
-            };
+            HostPlan.Connect connect = step.plan();
             tried = true;
             String host = connect.hostName();
             String policy = plan.policyLabel(connect);
@@ -317,7 +324,7 @@ final class DomainDelivery {
                 }
                 reached = true;
                 try {
-                    transactions(session, relay, policy, checked(plan, step, connect, session));
+                    transactions(session, relay, policy, checked(plan, step, session));
                 } catch (RuntimeException e) {
                     session.close();
                     throw e;
@@ -343,8 +350,9 @@ final class DomainDelivery {
          * counted once per session use). A pooled session is checked again for each message, since its
          * pool key does not carry what the checks demanded.
          */
-        private ObservedTls checked(DestinationPlan plan, Relaxation.HostStep step, HostPlan.Connect connect,
+        private ObservedTls checked(DestinationPlan plan, Relaxation.HostStep.Connecting step,
                                     DeliverySession session) {
+            HostPlan.Connect connect = step.plan();
             ObservedTls tls = session.tls();
             AuditResult audit = checks.audit(connect, tls);
             log.audited(audit);
@@ -355,7 +363,8 @@ final class DomainDelivery {
                     case ShadowFinding.Met met -> { }
                     case ShadowFinding.WouldBlock block -> {
                         wouldBlock = true;
-                        log.shadowWouldBlock(message.envelope().id(), domain, connect.hostName(), policy, block.reason());
+                        log.shadowWouldBlock(message.envelope().id(), domain, connect.hostName(), policy,
+                                block.reason());
                     }
                     case ShadowFinding.Ignored ignored ->
                             log.shadowIgnored(message.envelope().id(), domain, connect.hostName(), policy,

@@ -92,8 +92,9 @@ final class NettySmtpSession implements DeliverySession {
                 } else {
                     boolean negotiated = false;
                     try {
-                        tls = negotiate(connection, tlsContext, sniName(hostName, connection), "unauthenticated",
-                                config);
+                        String sni = opportunistic.serverName().isEmpty() ? sniName(hostName, connection)
+                                : opportunistic.serverName();
+                        tls = negotiate(connection, tlsContext, sni, "unauthenticated", config);
                         negotiated = true;
                     } catch (SessionException e) {
                         if (!(e.failure() instanceof SessionFailure.Rejected)) {

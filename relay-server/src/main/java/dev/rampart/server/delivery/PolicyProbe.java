@@ -46,17 +46,22 @@ public final class PolicyProbe {
 
     private final SessionConnector connector;
     private final InstantSource clock;
-    private final X509TrustManager pkixAnchors;
+    private final X509TrustManager webPkiTrust;
     private final DeliveryClassifier classifier = new DeliveryClassifier();
 
     /**
-     * @param pkixAnchors path validation for the WebPKI check ({@code StsTrust.trustManager()}: the JDK
+     * @param webPkiTrust path validation for the WebPKI check ({@code StsTrust.trustManager()}: the JDK
      *                    roots plus {@code tls.trust-store})
      */
-    public PolicyProbe(SessionConnector connector, InstantSource clock, X509TrustManager pkixAnchors) {
+    public PolicyProbe(SessionConnector connector, InstantSource clock, X509TrustManager webPkiTrust) {
         this.connector = Objects.requireNonNull(connector);
         this.clock = Objects.requireNonNull(clock);
-        this.pkixAnchors = Objects.requireNonNull(pkixAnchors);
+        this.webPkiTrust = Objects.requireNonNull(webPkiTrust);
+    }
+
+    /** PKIX plans validate against the JDK roots only. */
+    public PolicyProbe(SessionConnector connector, InstantSource clock) {
+        this(connector, clock, TlsPlan.jdkRoots());
     }
 
     /** One report per MX host of the plan, in trial order. */
@@ -77,12 +82,13 @@ public final class PolicyProbe {
         if (connect.authentication() instanceof Authentication.Pkix pkix) {
             return pkixProbe(connect, address, "enforce", pkix.referenceIds(), new TlsPlan.Required(
                     (X509TrustManager) InsecureTrustManagerFactory.INSTANCE.getTrustManagers()[0],
-                    connect.sni().orElse(connect.hostName()), false, "unauthenticated"));
+                    connect.sni().orElse(connect.hostName()), false, "unauthenticated",
+                    "MTA-STS enforce requires TLS"));
         }
         if (connect.audit() instanceof Authentication.Pkix audit) {
-            return pkixProbe(connect, address, "audit", audit.referenceIds(), TlsPlan.forHost(connect, clock, pkixAnchors));
+            return pkixProbe(connect, address, "audit", audit.referenceIds(), TlsPlan.forHost(connect, clock, webPkiTrust));
         }
-        TlsPlan tls = TlsPlan.forHost(connect, clock, pkixAnchors);
+        TlsPlan tls = TlsPlan.forHost(connect, clock, webPkiTrust);
         String host = connect.hostName();
         String where = address.getHostAddress();
         SessionConnector.OpenResult result = connector.open(host, address, tls);
@@ -122,7 +128,7 @@ public final class PolicyProbe {
                             new ProbeReport.PkixCheck(role, names, "not-checked", "no TLS session: nothing to check; "
                                     + "MTA-STS testing delivers anyway and reports starttls-not-supported (STS-20)"));
                     case ObservedTls.Negotiated n -> {
-                        Optional<String> problem = new PkixPeerCheck(pkixAnchors, names)
+                        Optional<String> problem = new PkixPeerCheck(webPkiTrust, names)
                                 .problem(n.peerChain().toArray(X509Certificate[]::new), AUTH_TYPE);
                         ProbeReport.PkixCheck check = new ProbeReport.PkixCheck(role, names,
                                 problem.isPresent() ? "fail" : "pass", problem.orElse(""));

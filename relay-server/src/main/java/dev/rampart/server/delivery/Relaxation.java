@@ -65,17 +65,27 @@ enum Relaxation {
             }
         }
 
+        /** A host that gets sessions, under {@link #plan()}. */
+        sealed interface Connecting extends HostStep {
+            HostPlan.Connect plan();
+        }
+
         /** Connect under {@code plan} as it is (enforced, or relaxed for {@code TLS-Required: No}). */
-        record Connect(HostPlan.Connect plan) implements HostStep {
+        record Connect(HostPlan.Connect plan) implements Connecting {
             public Connect {
                 Objects.requireNonNull(plan);
             }
         }
 
         /** Connect under the relaxed plan, then evaluate what enforcement would have demanded. */
-        record Shadowed(ShadowPlan shadow) implements HostStep {
+        record Shadowed(ShadowPlan shadow) implements Connecting {
             public Shadowed {
                 Objects.requireNonNull(shadow);
+            }
+
+            @Override
+            public HostPlan.Connect plan() {
+                return shadow.connect();
             }
         }
     }

@@ -9,14 +9,10 @@ import dev.rampart.policy.decide.ShadowPlan;
 import dev.rampart.policy.decide.TlsRptResultType;
 import dev.rampart.policy.sts.fetch.PkixPeerCheck;
 import dev.rampart.policy.sts.fetch.StsTrust;
-import dev.rampart.server.config.RampartConfig;
-import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.InstantSource;
 import java.util.Date;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.X509TrustManager;
@@ -43,22 +39,6 @@ public final class TlsChecks {
     public TlsChecks(X509TrustManager pkixTrust, InstantSource clock) {
         this.pkixTrust = Objects.requireNonNull(pkixTrust);
         this.clock = Objects.requireNonNull(clock);
-    }
-
-    /**
-     * The anchors of {@code tls.trust-store} plus the JDK roots.
-     *
-     * @throws IllegalStateException when the trust store cannot be read (the relay must not start
-     *                               with an MTA-STS trust it did not mean)
-     */
-    public static TlsChecks fromConfig(RampartConfig.Tls tls, InstantSource clock) {
-        try {
-            List<X509Certificate> extra = tls.trustStorePath().isPresent()
-                    ? StsTrust.readPem(tls.trustStorePath().get()) : List.of();
-            return new TlsChecks(StsTrust.of(extra, true).trustManager(), clock);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("tls.trust-store cannot be used: " + e.getMessage(), e);
-        }
     }
 
     /**

@@ -1,9 +1,9 @@
 package dev.rampart.server.delivery;
 
 import dev.rampart.policy.dane.DaneTrustManager;
+import dev.rampart.policy.decide.AppliedPolicy;
 import dev.rampart.policy.decide.Authentication;
 import dev.rampart.policy.decide.HostPlan;
-import dev.rampart.policy.decide.AppliedPolicy;
 import dev.rampart.policy.sts.fetch.PkixPeerCheck;
 import dev.rampart.policy.sts.fetch.StsTrust;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -26,7 +26,20 @@ public sealed interface TlsPlan {
      * Use STARTTLS when offered, accept any certificate, fall back to plaintext when it is not offered,
      * refused, or (on a fresh connection) when the handshake fails (POL-06).
      */
-    record Opportunistic() implements TlsPlan {}
+    record Opportunistic(String serverName) implements TlsPlan {
+        /**
+         * @param serverName the SNI name when it is not the MX host name: a relaxed DANE plan keeps its TLSA
+         *                   base domain (DANE-13), so shadow mode checks the certificate DANE would be shown;
+         *                   empty for the MX host name
+         */
+        public Opportunistic {
+            Objects.requireNonNull(serverName);
+        }
+
+        public Opportunistic() {
+            this("");
+        }
+    }
 
     /**
      * STARTTLS is mandatory: when it is absent, refused, fails, or the connection drops during it, the
@@ -86,7 +99,7 @@ public sealed interface TlsPlan {
      */
     static TlsPlan forHost(HostPlan.Connect plan, InstantSource clock, X509TrustManager webPkiTrust) {
         return switch (plan.requirement()) {
-            case OPPORTUNISTIC -> new Opportunistic();
+            case OPPORTUNISTIC -> new Opportunistic(plan.sni().orElse(""));
             case REQUIRED -> switch (plan.authentication()) {
                 case Authentication.None n -> new Required(
                         (X509TrustManager) InsecureTrustManagerFactory.INSTANCE.getTrustManagers()[0],

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeoutException;
  * {@code rampart sts} commands, so that all of them see the same policy.
  *
  * <p>Thread-safe. {@link #lookup} never blocks its caller and never completes exceptionally (a problem is
- * a {@link StsLookup.NoPolicy} or {@link StsLookup.FetchFailed} outcome); fetches run on {@code blocking}
- * (virtual threads in the relay). The other methods block and belong on worker threads.
+ * a {@link StsLookup.NoPolicy} or {@link StsLookup.FetchFailed} outcome, and a broken lookup still applies
+ * a valid cached policy); fetches run on {@code blocking} (virtual threads in the relay). The other methods block and belong on worker threads.
  */
 public final class StsService {
     /** A TXT lookup that takes longer than this counts as failed (no record: a cached policy still applies). */
@@ -72,8 +72,22 @@ public final class StsService {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.exceptionally(e -> new StsOutcome(d, StsRecordResult.absent("MTA-STS lookup failed: " + e),
-                new StsLookup.NoPolicy("MTA-STS lookup failed: " + e)));
+        return result.exceptionally(e -> afterFailure(d, e));
+    }
+
+    /**
+     * A lookup that broke (an executor gone, a bug) is treated like a missing TXT record (STS-04): a valid
+     * cached policy still applies, so that an internal error never turns an {@code enforce} domain
+     * opportunistic. Without a usable cache entry there is no policy. Never fetches.
+     */
+    private StsOutcome afterFailure(String domain, Throwable e) {
+        String why = "MTA-STS lookup failed: " + e;
+        StsRecordResult absent = StsRecordResult.absent(why);
+        try {
+            return new StsOutcome(domain, absent, cache.lookup(domain, absent));
+        } catch (RuntimeException again) {
+            return new StsOutcome(domain, absent, new StsLookup.NoPolicy(why));
+        }
     }
 
     /**

@@ -134,6 +134,7 @@ class AdminStsApiTest {
         assertThat(r.path("lookup").path("result").asText()).isEqualTo("applied");
         assertThat(r.path("lookup").path("source").asText()).isEqualTo("cache");
         assertThat(r.path("policy").path("id").asText()).isEqualTo("20261122");
+        assertThat(r.path("lookup").path("fetch_blocked_until").asText()).isEqualTo("2026-11-22T12:15:00Z");
 
         JsonNode s = body(send("GET", "/api/sts/" + DOMAIN));
         assertThat(s.path("fetch_blocked_until").asText()).isEqualTo("2026-11-22T12:15:00Z");

@@ -42,6 +42,11 @@ public final class StsFixture {
     public final StsService service;
 
     public StsFixture(Path dir) {
+        this(dir, true);
+    }
+
+    /** @param enabled {@code mta-sts.enabled} */
+    public StsFixture(Path dir, boolean enabled) {
         StsPolicySource source = domain -> {
             fetched.add(domain);
             return policies.getOrDefault(domain, new StsFetchResult.Failed(StsFailureKind.FETCH_ERROR,
@@ -52,7 +57,7 @@ public final class StsFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        service = new StsService(new TxtOnly(), cache, Runnable::run, true);
+        service = new StsService(new TxtOnly(), cache, Runnable::run, enabled);
     }
 
     /** A policy the fake web server serves for {@code domain}. */

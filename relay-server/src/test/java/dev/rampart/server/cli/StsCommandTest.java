@@ -100,6 +100,20 @@ class StsCommandTest {
     }
 
     @Test
+    void showSaysWhenDiscoveryIsDisabledAndTheCachedPolicyIsIgnored() throws Exception {
+        cached();
+        admin.close();
+        StsFixture disabled = new StsFixture(dir, false);
+        admin = new AdminServer(new HostPort("127.0.0.1", 0), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                List.of(), new FakeQueue(), () -> { }, new FakeExplainer(), disabled.service, disabled.clock);
+        admin.start();
+        Run r = run("sts", "show", "--admin", "http://" + AdminServer.hostPort(admin.address()), DOMAIN);
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("  id:            20261122\n")
+                .endsWith("MTA-STS is disabled (mta-sts.enabled: false): delivery ignores this policy.\n");
+    }
+
+    @Test
     void showJsonIsTheAdminApisAnswer() throws Exception {
         cached();
         Run r = run("sts", "show", "--admin", adminUrl, "--json", DOMAIN);

@@ -172,7 +172,7 @@ class StsExplainTest {
         assertThat(e.path("sts").path("txt").path("result").asText()).isEqualTo("absent");
         assertThat(e.path("sts").path("txt").path("reason").asText()).isEqualTo(why);
         assertThat(e.path("sts").path("lookup").path("result").asText()).isEqualTo("no-policy");
-        assertThat(PolicyText.explain(e)).contains("  TXT record: none (" + why + ")\n  policy: none (" + why + ")\n");
+        assertThat(PolicyText.explain(e)).contains("\nMTA-STS: none (" + why + ")\ndecision:");
     }
 
     @Test
@@ -217,6 +217,31 @@ class StsExplainTest {
         assertThat(cached.path("lookup").path("reason").asText()).isEqualTo("TXT id abc123 matches the cache");
         assertThat(cached.path("policy").path("age_seconds").asLong()).isEqualTo(1800);
         assertThat(sts.fetched).as("the same id is not fetched twice").containsExactly(DOMAIN);
+    }
+
+    @Test
+    void aFailedFetchShowsItsBackoffOverTheAdminApi_STS10() throws Exception {
+        StsFixture sts = new StsFixture(dir);
+        sts.publish(DOMAIN, "abc123");
+        StsOutcome failed = sts.service.lookup(DOMAIN).join();
+        FakeExplainer explainer = new FakeExplainer();
+        explainer.plans.put(DOMAIN, insecureMx(failed));
+        AdminServer admin = new AdminServer(new HostPort("127.0.0.1", 0),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), List.of(), new FakeQueue(), () -> { }, explainer,
+                sts.service, sts.clock);
+        admin.start();
+        try {
+            String url = "http://" + AdminServer.hostPort(admin.address());
+            JsonNode e = JSON.readTree(run("policy", "explain", "--admin", url, "--json", DOMAIN)[1]);
+            assertThat(e.path("sts").path("lookup").path("result").asText()).isEqualTo("fetch-failed");
+            assertThat(e.path("sts").path("lookup").path("fetch_blocked_until").asText())
+                    .isEqualTo("2026-11-22T12:05:00Z");
+            assertThat(run("policy", "explain", "--admin", url, DOMAIN)[1])
+                    .contains("  policy: fetch failed (sts-policy-fetch-error): HTTP 404 from mta-sts.sts.example;")
+                    .contains("  fetch backoff: id abc123 not fetched again before 2026-11-22T12:05:00Z (STS-10)\n");
+        } finally {
+            admin.close();
+        }
     }
 
     @Test

@@ -45,7 +45,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,15 +137,13 @@ class ShadowDeliveryTest {
         DeliveryClassifier classifier = new DeliveryClassifier();
         DeliveryLog log = new DeliveryLog(metrics);
         DestinationTracker tracker = new DestinationTracker(4, clock, failures -> Duration.ofMinutes(30), classifier);
-        X509TrustManager webPki = StsTrust.of(List.<X509Certificate>of(), true).trustManager();
-        TlsChecks checks = new TlsChecks(webPki, clock);
+        TlsChecks checks = new TlsChecks(StsTrust.of(List.<X509Certificate>of(), true).trustManager(), clock);
         DomainDelivery domains = new DomainDelivery(delivery, nextHop -> CompletableFuture.completedFuture(plan), mode,
-                checks, client, pool, tracker, new Semaphore(4), classifier, log, clock, webPki);
+                checks, client, pool, tracker, new Semaphore(4), classifier, log, clock, TlsPlan.jdkRoots());
         RampartConfig config = TestFixtures.config(delivery, List.of(Duration.ofMinutes(30)), Duration.ofDays(5),
                 Duration.ofDays(2), Duration.ofHours(4));
         MessageDelivery messages = new MessageDelivery(config.queue(), queue, domains,
-                new NoticeQueue(queue, new SchedulerFakes.FakeDsn()), log, classifier, clock, executor,
-                new StsBounceRecheck(StsRecheck.NEVER));
+                new NoticeQueue(queue, new SchedulerFakes.FakeDsn()), log, classifier, clock, executor, new StsBounceRecheck(StsRecheck.NEVER));
         QueueId id = queue.add(params(tag), List.of(RecipientSpec.of("a@" + DOMAIN)), "Subject: t\r\n\r\nhi\r\n");
         assertThat(queue.claimDue(clock.instant(), 10)).contains(id);
         messages.process(id);
@@ -213,6 +210,34 @@ class ShadowDeliveryTest {
                 "audit_reason=\"STARTTLS refused: 454 4.7.0 TLS not available\"");
     }
 
+    /** Row 15: a secure MX whose TLSA RRset is all unusable (DANE-08 requires TLS) and an MTA-STS testing policy. */
+    private static DestinationPlan row15() {
+        StsPolicy policy = new StsPolicy("STSv1", StsMode.TESTING, 86400, List.of(HOST),
+                List.of("version: STSv1", "mode: testing", "mx: " + HOST, "max_age: 86400"));
+        DnsResult<TlsaRecord> unusable = new DnsResult.Records<>(List.of(new TlsaRecord(1, 1, 1, new byte[32])), SECURE,
+                "_25._tcp." + HOST, Duration.ofHours(1));
+        return plan(new DomainFacts(DOMAIN, DOMAIN, ManualPolicy.DANE, SECURE, false, new StsFacts.Applied(policy, DOMAIN)),
+                new TlsaFacts.Answer(HOST, unusable));
+    }
+
+    @Test
+    void sts20_row15_tlsRequiredByDaneWithAnUntrustedCertificateDeliversAndOnlyAudits() throws Exception {
+        QueueId id = deliver(Enforcement.ENFORCE, TlsTag.DEFAULT, row15());
+        assertDelivered(id);
+        assertThat(recipientLine()).contains("tls=unauthenticated policy=dane audit=certificate-not-trusted");
+    }
+
+    @Test
+    void shadow_row15_noStartTlsWouldBlockForDaneAndTheAuditSaysStarttlsNotSupported() throws Exception {
+        server.tls = null;
+        QueueId id = deliver(Enforcement.SHADOW, TlsTag.DEFAULT, row15());
+        assertDelivered(id);
+        assertThat(recipientLine()).contains("tls=none policy=dane audit=starttls-not-supported",
+                "shadow=would-block");
+        assertThat(wouldBlock("dane")).isEqualTo(1);
+        assertThat(audits("starttls-not-supported")).isEqualTo(1);
+    }
+
     // ---- shadow mode ------------------------------------------------------------------------------
 
     @Test
@@ -265,6 +290,20 @@ class ShadowDeliveryTest {
         assertThat(lines(Level.WARN)).singleElement().asString()
                 .contains("reason=\"the TLS handshake failed: ", "; dane requires TLS\"");
         assertThat(wouldBlock("dane")).isEqualTo(1);
+    }
+
+    @Test
+    void shadow_dane13_relaxedDanePlanKeepsTheTlsaBaseAsSni() throws Exception {
+        HostPlan.Connect enforced = (HostPlan.Connect) dane(true).hosts().getFirst().plan();
+        HostPlan.Connect withBase = new HostPlan.Connect(HOST, enforced.requirement(), enforced.authentication(),
+                "base.shadow.example", "base.shadow.example", enforced.allTlsa(), enforced.minimumTls(),
+                enforced.policy(), enforced.why(), enforced.tlsRpt());
+        TlsPlan relaxed = TlsPlan.forHost(dev.rampart.policy.decide.ShadowPlans.relax(withBase).connect(), clock, TlsPlan.jdkRoots());
+        assertThat(relaxed).isEqualTo(new TlsPlan.Opportunistic("base.shadow.example"));
+        SessionConnector.OpenResult result = client.open(HOST, LOOPBACK, relaxed);
+        assertThat(result).isInstanceOf(SessionConnector.OpenResult.Opened.class);
+        ((SessionConnector.OpenResult.Opened) result).session().close();
+        assertThat(server.sniNames).containsExactly("base.shadow.example");
     }
 
     @Test

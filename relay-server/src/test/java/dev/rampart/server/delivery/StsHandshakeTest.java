@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rampart.policy.decide.AppliedPolicy;
 import dev.rampart.policy.decide.Authentication;
+import dev.rampart.policy.decide.DomainPlan;
+import dev.rampart.policy.decide.HostAddressFacts;
 import dev.rampart.policy.decide.HostPlan;
+import dev.rampart.policy.decide.ManualPolicy;
 import dev.rampart.policy.decide.TlsRequirement;
 import dev.rampart.policy.decide.TlsRptRecording;
+import dev.rampart.policy.decide.TlsaFacts;
+import dev.rampart.policy.dns.DnssecStatus;
+import dev.rampart.policy.dns.MxHost;
+import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.policy.sts.fetch.StsTrust;
 import java.net.InetAddress;
 import java.security.cert.X509Certificate;
@@ -107,6 +114,33 @@ class StsHandshakeTest {
                         assertThat(r.reason()).isEqualTo("STARTTLS not offered but MTA-STS enforce requires TLS")));
         server.awaitConnectionsEnded(1);
         assertThat(server.verbs()).containsExactly("EHLO");
+    }
+
+    private static DestinationPlan planFor(HostPlan.Connect connect) {
+        return new DestinationPlan("sts.example", ManualPolicy.DANE,
+                new MxResolution.Hosts("sts.example", List.of(), DnssecStatus.INSECURE, false, List.of()),
+                new DomainPlan.Fail("5.1.2", "unused"),
+                List.of(new DestinationPlan.PlannedHost(new MxHost(HOST, 10, List.of(LOOPBACK), DnssecStatus.INSECURE),
+                        HostAddressFacts.direct(HOST, DnssecStatus.INSECURE), List.of(),
+                        new TlsaFacts.NotQueried("unused"), connect)));
+    }
+
+    @Test
+    void theProbeChecksTheCertificateAgainstTheSameTrustStoreAndSendsNoMail() throws Exception {
+        List<ProbeReport> trusted = new PolicyProbe(client, InstantSource.system(), trustStoreWith(CERT.ca()))
+                .probe(planFor(enforcePlan(HOST)));
+        assertThat(trusted).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo("ok");
+            assertThat(r.tls()).isEqualTo("pkix");
+        });
+        List<ProbeReport> untrusted = new PolicyProbe(client, InstantSource.system(), trustStoreWith())
+                .probe(planFor(enforcePlan(HOST)));
+        assertThat(untrusted).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo("failed");
+            assertThat(r.detail()).startsWith("MTA-STS enforce").contains("certificate chain not trusted (PKIX)");
+        });
+        server.awaitConnectionsEnded(2);
+        assertThat(server.verbs()).doesNotContain("MAIL", "RCPT", "DATA");
     }
 
     @Test

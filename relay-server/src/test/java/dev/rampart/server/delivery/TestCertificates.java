@@ -30,12 +30,6 @@ final class TestCertificates {
     record IssuedCert(X509Certificate leaf, X509Certificate ca, SSLContext serverContext) {}
 
     static IssuedCert issued(String dnsName, String caName) {
-        Instant now = Instant.now();
-        return issued(dnsName, caName, now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)));
-    }
-
-    /** A leaf valid only from {@code notBefore} to {@code notAfter} (an expired one, say), from a valid CA. */
-    static IssuedCert issued(String dnsName, String caName, Instant notBefore, Instant notAfter) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(256);
@@ -51,8 +45,8 @@ final class TestCertificates {
             X509Certificate ca = new JcaX509CertificateConverter()
                     .getCertificate(cb.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
             JcaX509v3CertificateBuilder lb = new JcaX509v3CertificateBuilder(caSubject,
-                    BigInteger.valueOf(now.toEpochMilli() + 1), Date.from(notBefore),
-                    Date.from(notAfter), new X500Name("CN=" + dnsName), leafKeys.getPublic());
+                    BigInteger.valueOf(now.toEpochMilli() + 1), Date.from(now.minus(Duration.ofDays(1))),
+                    Date.from(now.plus(Duration.ofDays(30))), new X500Name("CN=" + dnsName), leafKeys.getPublic());
             lb.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
             X509Certificate leaf = new JcaX509CertificateConverter()

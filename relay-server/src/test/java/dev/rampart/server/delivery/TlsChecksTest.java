@@ -12,12 +12,25 @@ import dev.rampart.policy.decide.TlsRequirement;
 import dev.rampart.policy.decide.TlsRptRecording;
 import dev.rampart.policy.decide.TlsRptResultType;
 import dev.rampart.policy.sts.fetch.StsTrust;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +48,34 @@ class TlsChecksTest {
     private static javax.net.ssl.X509TrustManager trusting(X509Certificate ca) {
         try {
             return StsTrust.of(List.of(ca), false).trustManager();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A chain [leaf, ca] whose leaf names {@link #HOST} but is valid only from notBefore to notAfter. */
+    private static X509Certificate[] chainValidBetween(Instant notBefore, Instant notAfter) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(256);
+            KeyPair caKeys = g.generateKeyPair();
+            KeyPair leafKeys = g.generateKeyPair();
+            X500Name caName = new X500Name("CN=Expiry CA");
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder cb = new JcaX509v3CertificateBuilder(caName, BigInteger.ONE,
+                    Date.from(now.minus(Duration.ofDays(60))), Date.from(now.plus(Duration.ofDays(60))), caName,
+                    caKeys.getPublic());
+            cb.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            cb.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign));
+            X509Certificate ca = new JcaX509CertificateConverter()
+                    .getCertificate(cb.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+            JcaX509v3CertificateBuilder lb = new JcaX509v3CertificateBuilder(caName, BigInteger.TWO,
+                    Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + HOST), leafKeys.getPublic());
+            lb.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, HOST)));
+            X509Certificate leaf = new JcaX509CertificateConverter()
+                    .getCertificate(lb.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+            return new X509Certificate[] {leaf, ca};
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -104,10 +145,9 @@ class TlsChecksTest {
     @Test
     void rpt06_expiredLeafIsCertificateExpired() {
         Instant now = Instant.now();
-        TestCertificates.IssuedCert expired = TestCertificates.issued(HOST, "Expiry CA", now.minus(Duration.ofDays(30)),
-                now.minus(Duration.ofDays(2)));
-        TlsChecks trustingIt = new TlsChecks(trusting(expired.ca()), InstantSource.system());
-        assertThat(trustingIt.audit(testing(), session(TLS13, expired.leaf(), expired.ca())))
+        X509Certificate[] expired = chainValidBetween(now.minus(Duration.ofDays(30)), now.minus(Duration.ofDays(2)));
+        TlsChecks trustingIt = new TlsChecks(trusting(expired[1]), InstantSource.system());
+        assertThat(trustingIt.audit(testing(), session(TLS13, expired)))
                 .isInstanceOfSatisfying(AuditResult.Failed.class,
                         f -> assertThat(f.resultType()).isEqualTo(TlsRptResultType.CERTIFICATE_EXPIRED));
     }

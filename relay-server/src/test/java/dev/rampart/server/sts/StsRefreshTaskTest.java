@@ -25,8 +25,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -173,6 +180,65 @@ class StsRefreshTaskTest {
                 .isEqualTo(1.0);
         assertThat(registry.get("rampart.mta.sts.lookups").meters())
                 .allSatisfy(m -> assertThat(m.getId().getTags()).extracting(t -> t.getKey()).containsExactly("result"));
+    }
+
+    @Test
+    void aBrokenLookupStillAppliesAValidCachedPolicyNeverOpportunisticSts04() throws Exception {
+        cache("enforced.example", 604_800);
+        StsService broken = new StsService(dns, new StsPolicyCache(dir, source, clock, () -> 0L), command -> {
+            throw new RejectedExecutionException("executor shut down");
+        }, true);
+        StsOutcome outcome = broken.lookup("enforced.example").join();
+        assertThat(outcome.lookup()).isInstanceOf(StsLookup.Applied.class);
+        assertThat(outcome.txt().toString()).contains("MTA-STS lookup failed", "executor shut down");
+        assertThat(broken.lookup("unknown.example").join().lookup()).isInstanceOf(StsLookup.NoPolicy.class);
+    }
+
+    @Test
+    void refreshesRunOnTheirOwnThreadsAtMostMaxConcurrentAtOnceSts16() throws Exception {
+        for (String d : List.of("a.example", "b.example", "c.example")) {
+            cache(d, 604_800);
+        }
+        AtomicInteger active = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        StsPolicySource blocking = domain -> {
+            peak.accumulateAndGet(active.incrementAndGet(), Math::max);
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                active.decrementAndGet();
+            }
+            return policy("mx." + domain, 604_800);
+        };
+        StsService slow = new StsService(dns, new StsPolicyCache(dir, blocking, clock, () -> 0L), DIRECT, true);
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            StsRefreshTask bounded = new StsRefreshTask(slow, threads, 2, metrics);
+            now.set(T0.plus(Duration.ofHours(22)));
+            CompletableFuture<StsRefreshTask.Round> round = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return bounded.runOnce();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, threads);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (active.get() < 2 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            assertThat(active.get()).isEqualTo(2);
+            assertThat(round).isNotDone();
+            release.countDown();
+            assertThat(round.get(10, TimeUnit.SECONDS).refreshed())
+                    .containsExactly("a.example", "b.example", "c.example");
+            assertThat(peak.get()).isEqualTo(2);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
     }
 
     @Test

@@ -27,8 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  * over TLS, or it is absent and, where the receiver serves no delivering case, no MAIL command ever reached
  * it). Deferred messages stay queued: the retry interval is 10 minutes.
  *
- * <p>The restart test stops nginx and the relay, so it runs after the others ({@link Order}); it brings
- * nginx back before it ends.
+ * <p>Also acceptance 2 ({@code rampart policy explain --json [--probe]}: the STS record, the policy with its
+ * source, age and expiry, each host's mx match and plan, the WebPKI probe verdict) and acceptance 4 (a second
+ * relay in shadow mode delivers what this one keeps queued, and logs and counts each would-block).
+ *
+ * <p>Order matters only at the end ({@link Order}): the restart test stops nginx and the relay (it brings
+ * nginx back before it ends), then the shadow test delivers to the receivers that the others require to
+ * have seen no mail.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The MTA-STS policy web server (RFC 8461 §3.3): an nginx (Debian package nginx) run as a child process in
@@ -224,11 +223,6 @@ final class NginxServer implements AutoCloseable {
         return address;
     }
 
-    /** The domains served, in the order they were configured. */
-    List<String> domains() {
-        return List.copyOf(siteRoots.keySet());
-    }
-
     /** Access log lines so far: {@code <SNI name> "<request line>" <status>}. */
     List<String> accessLog() throws IOException {
         Path log = dir.resolve("logs/access.log");
@@ -240,10 +234,6 @@ final class NginxServer implements AutoCloseable {
         String prefix = policyHost(policyDomain) + " \"GET " + POLICY_PATH + " ";
         return accessLog().stream().filter(l -> l.startsWith(prefix))
                 .map(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1))).toList();
-    }
-
-    Optional<Long> pid() {
-        return process == null || !process.isAlive() ? Optional.empty() : Optional.of(process.pid());
     }
 
     String diagnostics() {

@@ -1,11 +1,9 @@
 package dev.rampart.server.e2e;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -174,7 +172,6 @@ final class StsWorld implements AutoCloseable {
 
     static final long MAX_AGE = 86400;
 
-    private final Path dir;
     private final TestCertificates.Ca ca;
     private final Map<Receiver, PostfixReceiver> receivers;
     private final Map<String, List<String>> tlsaByHost;
@@ -183,10 +180,9 @@ final class StsWorld implements AutoCloseable {
     private final NginxServer nginx;
     private final Path trustAnchor;
 
-    private StsWorld(Path dir, TestCertificates.Ca ca, Map<Receiver, PostfixReceiver> receivers,
+    private StsWorld(TestCertificates.Ca ca, Map<Receiver, PostfixReceiver> receivers,
                      Map<String, List<String>> tlsaByHost, List<AutoCloseable> started, NsdServer nsd, NginxServer nginx,
                      Path trustAnchor) {
-        this.dir = dir;
         this.ca = ca;
         this.receivers = Map.copyOf(receivers);
         this.tlsaByHost = Map.copyOf(tlsaByHost);
@@ -269,7 +265,7 @@ final class StsWorld implements AutoCloseable {
         LdnsZoneSigner signer = new LdnsZoneSigner(dir.resolve("keys"));
         NsdServer nsd = started(started, NsdServer.start(zones, dir.resolve("nsd"), signer));
         Path anchor = signer.trustAnchor(dir.resolve("test-tld.ds"));
-        return new StsWorld(dir, ca, receivers, tlsa, started, nsd, nginx, anchor);
+        return new StsWorld(ca, receivers, tlsa, started, nsd, nginx, anchor);
     }
 
     private static <T extends AutoCloseable> T started(List<AutoCloseable> started, T server) {
@@ -323,16 +319,8 @@ final class StsWorld implements AutoCloseable {
         return receiver(c).address();
     }
 
-    static List<Case> cases() {
-        return Arrays.asList(Case.values());
-    }
-
     String diagnostics() {
         return nsd.diagnostics() + nginx.diagnostics();
-    }
-
-    Path dir() {
-        return dir;
     }
 
     @Override

@@ -1,8 +1,7 @@
 package dev.rampart.policy.decide;
 
 /**
- * Which policy governs a session, for the delivery log ({@code policy=}) and metrics. MTA-STS and the
- * manual levels arrive as further constants.
+ * Which policy governs a session, for the delivery log ({@code policy=}) and metrics.
  */
 public enum AppliedPolicy {
     /** No policy applied: opportunistic TLS. Never logged as secure to the domain (MX-15). */
@@ -14,7 +13,13 @@ public enum AppliedPolicy {
      * decided the host's plan and DANE did not (rows 14, 16, 17). Row 15 stays {@link #DANE}: DANE
      * requires the TLS there and MTA-STS only audits.
      */
-    MTA_STS("mta-sts");
+    MTA_STS("mta-sts"),
+    /**
+     * A manual policy map level that replaces discovery ({@code none}, {@code may}, {@code encrypt},
+     * {@code secure}; rows 1–4 and 19), logged as {@code manual}. {@code dane-only} is not this: DANE
+     * still decides there and it keeps its own label.
+     */
+    MANUAL("manual");
 
     private final String logName;
 

@@ -93,6 +93,9 @@ public sealed interface HostPlan {
             if (authentication instanceof Authentication.Pkix && requirement != TlsRequirement.REQUIRED) {
                 throw new IllegalArgumentException("enforced PKIX authentication always requires TLS (STS-19)");
             }
+            if (requirement == TlsRequirement.NO_STARTTLS && !(audit instanceof Authentication.None)) {
+                throw new IllegalArgumentException("without STARTTLS there is no certificate to audit");
+            }
             switch (audit) {
                 case Authentication.None n -> { }
                 case Authentication.Pkix p when authentication instanceof Authentication.None -> { }

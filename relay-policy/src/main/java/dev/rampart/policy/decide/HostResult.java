@@ -68,6 +68,22 @@ public sealed interface HostResult {
     }
 
     /**
+     * A message tagged REQUIRETLS could not go to this host (row 21, POL-09, RFC 8689 §4.2.1): the host's
+     * plan gives no authenticated TLS path ({@link RequireTlsRule#NO_TLS}), or the server did not announce
+     * REQUIRETLS after STARTTLS ({@link RequireTlsRule#NO_REQUIRETLS}). Permanent for this message only:
+     * when every host ends like this the message bounces ({@link RequireTlsRule#bounce}).
+     *
+     * @param status 5.7.10 or 5.7.30 (RFC 8689 §5)
+     */
+    record RequireTlsRefused(String hostName, String status, String reason) implements Failed {
+        public RequireTlsRefused {
+            Objects.requireNonNull(hostName);
+            Objects.requireNonNull(status);
+            Objects.requireNonNull(reason);
+        }
+    }
+
+    /**
      * The host could not be used for a reason that is not policy: refused or timed-out connections, a 4xx
      * greeting, a session broken before MAIL (QUE-09).
      *

@@ -15,9 +15,13 @@ import dev.rampart.policy.sts.StsMxMatcher;
 
 /**
  * The precedence table of conformance §7 as total functions: facts in, {@link DomainPlan} and
- * {@link HostPlan} out (POL-01). Covers rows 5–19 except the manual levels 1–4 (which extend
- * {@link ManualPolicy}, each caught by an exhaustive switch here). No clock, no I/O, no logging;
- * thread-safe.
+ * {@link HostPlan} out (POL-01). Covers rows 1–19; REQUIRETLS (row 21) is {@link RequireTlsRule}, applied on
+ * top of a host plan. No clock, no I/O, no logging; thread-safe.
+ *
+ * <p>Manual levels (POL-10): {@code none}, {@code may}, {@code encrypt} and {@code secure} replace
+ * discovery (rows 1–4; also for an address literal with such an entry, row 19); their sessions are not
+ * recorded for TLS-RPT and are logged as {@code policy=manual}. {@code dane} and {@code dane-only} keep
+ * discovery.
  *
  * <p>MTA-STS (rows 11, 14–18): an {@code enforce} policy's mx filter applies to every host before its
  * TLSA answer is looked at (row 11, POL-01 step 3); usable TLSA then decides alone whatever the mode
@@ -61,6 +65,10 @@ public final class PolicyDecider {
         boolean literal = AddressLiterals.isLiteralSyntax(h.domain());
         switch (manual) {
             case ManualPolicy.Dane d -> { }
+            case ManualPolicy.None n -> { }
+            case ManualPolicy.May m -> { }
+            case ManualPolicy.Encrypt e -> { }
+            case ManualPolicy.Secure s -> { }
             case ManualPolicy.DaneOnly d -> {
                 if (!facts.mxSecure() && !literal) {
                     // Row 5: nothing can be authenticated, so no host is worth a connection.
@@ -81,19 +89,64 @@ public final class PolicyDecider {
     /** One row of the decision table for one MX host. */
     public static HostPlan decideHost(HostFacts facts) {
         String host = facts.hostName();
-        if (AddressLiterals.isLiteralSyntax(host)) {
-            // Row 19: no MX, DANE or MTA-STS for address literals (MX-02); default level is opportunistic.
-            return opportunistic(facts, "address literal: no DANE or MTA-STS applies (row 19, MX-02)",
-                    new TlsRptRecording.NotRecorded("address literal (row 19)"));
-        }
-        if (failedValidation(facts.domain().mxStatus()) || failedValidation(facts.address().aliasStatus())
-                || failedValidation(facts.address().addressStatus())) {
+        boolean literal = AddressLiterals.isLiteralSyntax(host);
+        if (!literal && (failedValidation(facts.domain().mxStatus()) || failedValidation(facts.address().aliasStatus())
+                || failedValidation(facts.address().addressStatus()))) {
             return dnssecInvalid(facts);
         }
-        boolean daneOnly = switch (facts.domain().manual()) {
-            case ManualPolicy.Dane d -> false;
-            case ManualPolicy.DaneOnly d -> true;
+        String nextHop = facts.domain().nextHop();
+        String where = literal ? "address literal, no MX, DANE or MTA-STS (row 19, MX-02); " : "";
+        return switch (facts.domain().manual()) {
+            // Row 19: no MX, DANE or MTA-STS for address literals (MX-02); the default level is opportunistic.
+            case ManualPolicy.Dane d -> literal ? literalDefault(facts) : discovered(facts, false);
+            case ManualPolicy.DaneOnly d -> literal ? literalDefault(facts) : discovered(facts, true);
+            case ManualPolicy.None n -> manual(facts, TlsRequirement.NO_STARTTLS, Authentication.NONE,
+                    where + "policy map: none: STARTTLS is never sent, even when offered (row 1, POL-10)");
+            case ManualPolicy.May m -> manual(facts, TlsRequirement.OPPORTUNISTIC, Authentication.NONE,
+                    where + "policy map: may: STARTTLS when offered, plaintext otherwise (row 2, POL-10)");
+            case ManualPolicy.Encrypt e -> manual(facts, TlsRequirement.REQUIRED, Authentication.NONE,
+                    where + "policy map: encrypt: STARTTLS required, certificate not checked; never plaintext"
+                            + " (row 3, POL-05, POL-10)");
+            case ManualPolicy.Secure s -> secure(facts, s.referenceIds(host, nextHop), where);
         };
+    }
+
+    private static HostPlan literalDefault(HostFacts facts) {
+        return opportunistic(facts, "address literal: no DANE or MTA-STS applies (row 19, MX-02)",
+                new TlsRptRecording.NotRecorded("address literal (row 19)"));
+    }
+
+    /** Rows 1–3 (and 19 with such an entry): the level alone decides; no discovery, no TLS-RPT (POL-10). */
+    private static HostPlan manual(HostFacts facts, TlsRequirement requirement, Authentication authentication,
+                                   String why) {
+        String host = facts.hostName();
+        return new HostPlan.Connect(host, requirement, authentication, host, "", List.of(), MINIMUM_TLS,
+                AppliedPolicy.MANUAL, why + "; no TLSA or MTA-STS lookups", notRecorded(facts.domain().manual()));
+    }
+
+    /** Row 4: WebPKI with the configured names (default: the MX host and the next-hop domain). */
+    private static HostPlan secure(HostFacts facts, List<String> names, String where) {
+        String host = facts.hostName();
+        ManualPolicy level = facts.domain().manual();
+        if (names.isEmpty()) {
+            // Only an address literal without match= names gets here; the map parser refuses that entry.
+            return new HostPlan.Skip(host, "policy map: secure for " + host + " names no certificate names"
+                    + " (an address literal needs match=)", POLICY_STATUS,
+                    where + "policy map: secure without reference names; host skipped (row 4, POL-10)",
+                    notRecorded(level), AppliedPolicy.MANUAL);
+        }
+        return manual(facts, TlsRequirement.REQUIRED, new Authentication.Pkix(names), where
+                + "policy map: " + level.describe() + ": STARTTLS and PKIX required, SAN one of "
+                + String.join(", ", names) + (host.startsWith("[") ? "" : ", SNI " + host) + " (row 4, POL-10)");
+    }
+
+    private static TlsRptRecording notRecorded(ManualPolicy level) {
+        return new TlsRptRecording.NotRecorded("manual policy " + level.describe() + " (POL-10)");
+    }
+
+    /** Rows 5–18: DANE, then MTA-STS, then opportunistic TLS, as discovered for the host. */
+    private static HostPlan discovered(HostFacts facts, boolean daneOnly) {
+        String host = facts.hostName();
         Sts sts = daneOnly ? Sts.NO_POLICY : Sts.of(facts.domain().sts(), host);
         if (sts.mode == Sts.Mode.ENFORCE && !sts.admitted) {
             // Row 11, STS-19: never contacted, whatever its TLSA says; treated like an unreachable MX.
@@ -219,8 +272,12 @@ public final class PolicyDecider {
                 : "address records of " + a.expandedName() + " are " + lower(a.addressStatus());
         TlsRptPolicy policy = d.mxSecure() ? TlsRptPolicy.tlsaWithoutRecords(host, host)
                 : TlsRptPolicy.noPolicyFound(d.nextHop(), host);
+        // A manual level replaces discovery, so nothing is recorded for TLS-RPT (POL-10); the bogus answer
+        // still skips the host, as any failed lookup does.
+        TlsRptRecording rpt = d.manual().usesDiscovery() ? recorded(policy, TlsRptResultType.DNSSEC_INVALID, "")
+                : notRecorded(d.manual());
         return new HostPlan.Skip(host, "DNSSEC validation failed: " + what, DNS_TEMPFAIL,
-                what + "; host skipped (DNS-02, MX-13)", recorded(policy, TlsRptResultType.DNSSEC_INVALID, ""));
+                what + "; host skipped (DNS-02, MX-13)", rpt);
     }
 
     private static boolean failedValidation(DnssecStatus status) {

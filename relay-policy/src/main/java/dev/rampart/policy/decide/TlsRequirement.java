@@ -1,10 +1,15 @@
 package dev.rampart.policy.decide;
 
 /**
- * Whether a session may end up without TLS. Manual {@code none} (no STARTTLS at all) arrives as a further
- * constant; exhaustive switches then flag every place that must handle it.
+ * Whether a session may, must or must not use TLS. Every switch over it is exhaustive, so each place that
+ * acts on TLS demands handles all three.
  */
 public enum TlsRequirement {
+    /**
+     * Manual level {@code none} (row 1): STARTTLS is never sent, even when the server offers it. Only an
+     * operator's explicit map entry leads here.
+     */
+    NO_STARTTLS,
     /** STARTTLS when offered; without it, or after a failed handshake, plaintext is allowed (POL-06). */
     OPPORTUNISTIC,
     /**

@@ -37,8 +37,9 @@ public sealed interface TlsRptRecording {
     }
 
     /**
-     * Nothing is recorded: optional transient cases (row 10, RFC 8460 §4.3.4), and later manual levels
-     * none/may/encrypt/secure, address literals and {@code TLS-Required: No} (rows 1–4, 19, 20).
+     * Nothing is recorded: optional transient cases (row 10, RFC 8460 §4.3.4), the manual levels
+     * none/may/encrypt/secure (rows 1–4, POL-10), address literals (row 19) and {@code TLS-Required: No}
+     * (row 20).
      */
     record NotRecorded(String reason) implements TlsRptRecording {
         public NotRecorded {

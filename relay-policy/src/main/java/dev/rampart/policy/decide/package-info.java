@@ -28,6 +28,13 @@
  * handshake, records its failure for TLS-RPT and the log, and delivers regardless. Logged as
  * {@code policy=mta-sts} ({@link dev.rampart.policy.decide.AppliedPolicy#MTA_STS}).
  *
+ * <p>The manual levels of the policy map ({@link dev.rampart.policy.decide.PolicyMap},
+ * {@link dev.rampart.policy.decide.ManualPolicy}) {@code none}, {@code may}, {@code encrypt} and
+ * {@code secure} replace discovery ({@link dev.rampart.policy.decide.ManualPolicy#usesDiscovery()} is
+ * false: no TLSA or MTA-STS lookups) and decide alone (rows 1–4, 19), logged as {@code policy=manual}.
+ * A message tagged REQUIRETLS additionally passes each host plan through
+ * {@link dev.rampart.policy.decide.RequireTlsRule} (row 21).
+ *
  * <p>Shadow mode ({@code tls.enforcement: shadow}) and {@code TLS-Required: No} messages (row 20) never
  * change a decision: {@link dev.rampart.policy.decide.ShadowPlans} relaxes the decided plans afterwards,
  * and a {@link dev.rampart.policy.decide.ShadowPlan} keeps what enforcement demanded for the delivery code

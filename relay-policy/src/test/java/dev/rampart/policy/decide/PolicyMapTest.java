@@ -61,18 +61,79 @@ class PolicyMapTest {
         assertThat(ManualPolicy.DANE_ONLY.keyword()).isEqualTo("dane-only");
     }
 
+    static Stream<Arguments> levels() {
+        return Stream.of(
+                Arguments.of("none", ManualPolicy.NONE, "none", false),
+                Arguments.of("may", ManualPolicy.MAY, "may", false),
+                Arguments.of("encrypt", ManualPolicy.ENCRYPT, "encrypt", false),
+                Arguments.of("secure", new ManualPolicy.Secure(List.of()), "secure", false),
+                Arguments.of("SECURE match=MX1.Example.com:mx2.example.com",
+                        new ManualPolicy.Secure(List.of("mx1.example.com", "mx2.example.com")),
+                        "secure match=mx1.example.com:mx2.example.com", false),
+                Arguments.of("secure Match=bücher.example", new ManualPolicy.Secure(List.of("xn--bcher-kva.example")),
+                        "secure match=xn--bcher-kva.example", false),
+                Arguments.of("dane", ManualPolicy.DANE, "dane", true),
+                Arguments.of("dane-only", ManualPolicy.DANE_ONLY, "dane-only", true));
+    }
+
+    /** POL-10: each level, its attributes, and whether it keeps discovery (DANE, MTA-STS) or replaces it. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("levels")
+    void eachLevelParses_POL10(String entry, ManualPolicy expected, String described, boolean discovery) {
+        PolicyMap map = PolicyMap.parse("policy-map", List.of("example.com " + entry));
+        assertThat(map.levelFor("example.com")).isEqualTo(expected);
+        assertThat(expected.describe()).isEqualTo(described);
+        assertThat(expected.usesDiscovery()).isEqualTo(discovery);
+        assertThat(PolicyMap.parse("again", List.of("example.com " + described)).levelFor("example.com"))
+                .as("describe() is a valid entry that parses back to the same level").isEqualTo(expected);
+    }
+
+    @Test
+    void secureDefaultNamesAreTheMxHostAndTheNextHop_POL10() {
+        ManualPolicy.Secure dflt = new ManualPolicy.Secure(List.of());
+        assertThat(dflt.referenceIds("mx1.example.com", "example.com")).containsExactly("mx1.example.com", "example.com");
+        assertThat(dflt.referenceIds("example.com", "example.com")).as("implicit MX: one name").containsExactly("example.com");
+        ManualPolicy.Secure matched = new ManualPolicy.Secure(List.of("a.example", "b.example"));
+        assertThat(matched.referenceIds("mx1.example.com", "example.com")).containsExactly("a.example", "b.example");
+    }
+
+    @Test
+    void addressLiteralEntriesMatchEverySpellingOfTheAddress_row19() {
+        PolicyMap map = PolicyMap.parse("m", List.of(
+                "[192.0.2.25] encrypt",
+                "[IPv6:2001:db8::25] secure match=mx.example.net",
+                "example.net none"));
+        assertThat(map.entryFor("[192.0.2.25]")).contains(ManualPolicy.ENCRYPT);
+        assertThat(map.entryFor("[ipv6:2001:DB8:0::25]")).contains(new ManualPolicy.Secure(List.of("mx.example.net")));
+        assertThat(map.entryFor("[192.0.2.26]")).isEmpty();
+        assertThat(map.entryFor("[not an address]")).isEmpty();
+        assertThat(map.levelFor("[198.51.100.1]")).isEqualTo(ManualPolicy.DANE);
+    }
+
     static Stream<Arguments> badLines() {
         return Stream.of(
                 Arguments.of("example.com", "policy-map line 2: 'example.com' has no level"),
-                Arguments.of("example.com dane extra", "policy-map line 2: expected '<domain> <level>', found 3 fields"),
-                Arguments.of("example.com must", "policy-map line 2: unknown level 'must' (supported: dane, dane-only)"),
-                Arguments.of("example.com secure", "policy-map line 2: level 'secure' is not supported yet"),
-                Arguments.of("example.com encrypt", "policy-map line 2: level 'encrypt' is not supported yet"),
+                Arguments.of("example.com dane extra", "policy-map line 2: level 'dane' takes no attributes, found 'extra'"),
+                Arguments.of("example.com encrypt match=mx.example.com",
+                        "policy-map line 2: level 'encrypt' takes no attributes"),
+                Arguments.of("example.com must", "policy-map line 2: unknown level 'must' (supported: none, may, encrypt, secure, dane, dane-only)"),
+                Arguments.of("example.com secure names=mx.example.com", "policy-map line 2: unknown attribute 'names=mx.example.com'"),
+                Arguments.of("example.com secure match=", "policy-map line 2: match= needs at least one host name"),
+                Arguments.of("example.com secure match=a.example:", "policy-map line 2: match name '' is not a host name"),
+                Arguments.of("example.com secure match=a.example::b.example", "policy-map line 2: match name '' is not a host name"),
+                Arguments.of("example.com secure match=*.example.com", "policy-map line 2: match name '*.example.com' is not a host name"),
+                Arguments.of("example.com secure match=.example.com", "policy-map line 2: match name '.example.com' is not a host name"),
+                Arguments.of("example.com secure match=a_b.example", "policy-map line 2: match name 'a_b.example' is not a host name"),
+                Arguments.of("example.com secure match=a.example match=b.example", "policy-map line 2: match= given twice"),
                 Arguments.of("exa_mple.com dane", "policy-map line 2: 'exa_mple.com' is not a valid domain"),
                 Arguments.of("..example.com dane", "policy-map line 2: '..example.com' is not a valid domain"),
                 Arguments.of(". dane", "policy-map line 2: '.' is not a valid domain"),
-                Arguments.of("[192.0.2.1] dane", "policy-map line 2: '[192.0.2.1]' is not a valid domain"),
-                Arguments.of("ok.example dane", "policy-map line 2: 'ok.example' is listed twice"));
+                Arguments.of("[192.0.2.256] encrypt", "policy-map line 2: '[192.0.2.256]' is not a valid address literal"),
+                Arguments.of("[mx.example] encrypt", "policy-map line 2: '[mx.example]' is not a valid address literal"),
+                Arguments.of("[192.0.2.1] dane-only", "policy-map line 2: dane-only cannot apply to an address literal"),
+                Arguments.of("[192.0.2.1] secure", "policy-map line 2: secure for an address literal needs match=<names>"),
+                Arguments.of("ok.example dane", "policy-map line 2: 'ok.example' is listed twice"),
+                Arguments.of("OK.example. none", "policy-map line 2: 'OK.example.' is listed twice"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -103,6 +103,7 @@ public final class DeliveryClient implements SessionConnector {
                     config.connectTimeout());
             SslContext context = switch (plan) {
                 case TlsPlan.Opportunistic o -> opportunistic;
+                case TlsPlan.Plaintext p -> opportunistic; // never used: no STARTTLS is sent
                 case TlsPlan.Required r -> required(r);
             };
             return new OpenResult.Opened(NettySmtpSession.open(connection, hostName, plan, startTls, retryReason,

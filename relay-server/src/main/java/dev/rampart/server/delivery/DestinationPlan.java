@@ -54,13 +54,15 @@ public record DestinationPlan(String nextHop, ManualPolicy manual, MxResolution 
 
     /**
      * The {@code policy=} value of the delivery log for a host plan: {@code dane-only} when the manual
-     * level demands DANE and DANE governs the session, else the plan's applied policy.
+     * level demands DANE and DANE governs the session, else the plan's applied policy ({@code manual}
+     * for the levels none, may, encrypt and secure).
      */
     public String policyLabel(HostPlan plan) {
         return switch (plan.policy()) {
             case NONE -> "none";
             case DANE -> manualLabel(plan.policy().logName());
             case MTA_STS -> plan.policy().logName();
+            case MANUAL -> plan.policy().logName();
         };
     }
 
@@ -68,6 +70,11 @@ public record DestinationPlan(String nextHop, ManualPolicy manual, MxResolution 
         return switch (manual) {
             case ManualPolicy.Dane d -> dane;
             case ManualPolicy.DaneOnly d -> "dane-only";
+            // Only DANE-decided plans reach here; the discovery-replacing levels log as MANUAL.
+            case ManualPolicy.None n -> dane;
+            case ManualPolicy.May m -> dane;
+            case ManualPolicy.Encrypt e -> dane;
+            case ManualPolicy.Secure s -> dane;
         };
     }
 }

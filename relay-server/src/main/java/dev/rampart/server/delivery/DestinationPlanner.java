@@ -122,6 +122,13 @@ public final class DestinationPlanner {
             return CompletableFuture.completedFuture(new DestinationPlan.PlannedHost(host, address, List.of(), none,
                     PolicyDecider.decideHost(new HostFacts(domain, address, none))));
         }
+        if (!domain.manual().usesDiscovery()) {
+            // POL-10: none/may/encrypt/secure replace discovery; a TLSA answer could not change the plan.
+            TlsaFacts none = new TlsaFacts.NotQueried("policy map level " + domain.manual().describe()
+                    + ": no TLSA lookup (POL-10)");
+            return CompletableFuture.completedFuture(new DestinationPlan.PlannedHost(host, address, List.of(), none,
+                    PolicyDecider.decideHost(new HostFacts(domain, address, none))));
+        }
         List<String> bases = TlsaBase.candidates(domain, address);
         List<String> names = TlsaBase.queryNames(domain, address, TlsaBase.SMTP_PORT);
         List<CompletableFuture<DnsResult<TlsaRecord>>> answers = names.stream().map(this::ask).toList();

@@ -5,10 +5,12 @@ import dev.rampart.policy.decide.DomainPlan;
 import dev.rampart.policy.decide.HostPlan;
 import dev.rampart.policy.decide.HostResult;
 import dev.rampart.policy.decide.ManualPolicy;
+import dev.rampart.policy.decide.RequireTlsRule;
 import dev.rampart.policy.dns.MxHost;
 import dev.rampart.policy.dns.MxResolution;
 import dev.rampart.queue.QueuedMessage;
 import dev.rampart.queue.RecipientStatus;
+import dev.rampart.queue.TlsTag;
 import dev.rampart.server.config.RampartConfig;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -44,7 +46,13 @@ import javax.net.ssl.X509TrustManager;
  * plans are relaxed per {@link Relaxation} before any host is tried; every opened session then gets its
  * report-only audit (STS-20) and, under shadow mode, the evaluation of what enforcement demanded
  * ({@link TlsChecks}); both travel with the session's {@link ObservedTls} to the log and TLS-RPT.
- * Blocking; runs on a virtual thread. Thread-safe (no per-attempt state in fields).
+ *
+ * <p>A message tagged REQUIRETLS (row 21, RFC 8689; never relaxed) goes only to hosts
+ * {@link RequireTlsRule#forHost} admits; others are passed over without a connection, and a session whose
+ * post-TLS EHLO lacks the extension refuses the message (5.7.30). When every host refused it that way the
+ * recipients bounce ({@link RequireTlsRule#bounce}); any other failure defers as usual.
+ *
+ * <p>Blocking; runs on a virtual thread. Thread-safe (no per-attempt state in fields).
  */
 final class DomainDelivery {
     /** At most this many sessions per attempt, across all MX hosts and addresses (Postfix: smtp_mx_address_limit). */
@@ -133,6 +141,14 @@ final class DomainDelivery {
         }
     }
 
+    private static boolean mxSecure(DestinationPlan plan) {
+        return plan.domainPlan() instanceof DomainPlan.TryHosts t && t.facts().mxSecure();
+    }
+
+    private static boolean isRequireTlsStatus(String status) {
+        return status.equals(RequireTlsRule.NO_TLS) || status.equals(RequireTlsRule.NO_REQUIRETLS);
+    }
+
     /** Orders a host's addresses by the configured preference, keeping resolver order within a family (MX-09). */
     static List<InetAddress> ordered(List<InetAddress> addresses, RampartConfig.AddressPreference preference) {
         Comparator<InetAddress> byFamily = switch (preference) {
@@ -162,6 +178,11 @@ final class DomainDelivery {
         private boolean tried;
         private Verdict lastFailure;
         private final Relaxation relaxation;
+        /**
+         * Row 21 (RFC 8689): the message demands REQUIRETLS. Its own notices (from {@code <>}) do not: they
+         * cannot bounce, so they ask for REQUIRETLS where offered instead of being dropped (QUE-18).
+         */
+        private final boolean requireTls;
 
         Attempt(QueuedMessage message, String domain, List<RecipientStatus> recipients) {
             this.message = message;
@@ -169,6 +190,8 @@ final class DomainDelivery {
             this.recipients = recipients;
             this.pending = new ArrayList<>(recipients);
             this.relaxation = Relaxation.of(enforcement, message.envelope().params().tls());
+            this.requireTls = message.envelope().params().tls() == TlsTag.REQUIRE_TLS
+                    && !message.envelope().params().nullSender();
         }
 
         List<RecipientAttempt> run() throws InterruptedException {
@@ -220,6 +243,11 @@ final class DomainDelivery {
                 if (pending.isEmpty()) {
                     break;
                 }
+                if (requireTls && target.plan() instanceof HostPlan.Connect c
+                        && RequireTlsRule.forHost(c, mxSecure(plan)) instanceof RequireTlsRule.HostDemand.Refuse r) {
+                    refused(plan, c, r);
+                    continue;
+                }
                 Relaxation.HostStep.Connecting step;
                 switch (relaxation.step(target.plan())) {
                     case Relaxation.HostStep.Skip skip -> {
@@ -256,6 +284,18 @@ final class DomainDelivery {
          * business. Otherwise the last host's verdict decides as before (QUE-09).
          */
         private Verdict leftOver(Verdict lastVerdict) {
+            if (requireTls) {
+                // QUE-18: bounce only when every host refused the message for REQUIRETLS reasons.
+                var bounce = RequireTlsRule.bounce(hostResults);
+                if (bounce.isPresent()) {
+                    return new Verdict(Disposition.BOUNCE, bounce.get().status(), bounce.get().reason());
+                }
+                if (lastVerdict != null && lastVerdict.permanentStatus() && isRequireTlsStatus(lastVerdict.status())) {
+                    // Another host failed transiently and may do better later: never bounce for this alone.
+                    lastVerdict = new Verdict(Disposition.TRY_NEXT_HOST,
+                            DeliveryClassifier.asTransient(lastVerdict.status()), lastVerdict.diagnostic());
+                }
+            }
             boolean policyStopped = hostResults.stream()
                     .anyMatch(r -> r instanceof HostResult.Skipped || r instanceof HostResult.PolicyFailed);
             if (!policyStopped) {
@@ -275,6 +315,19 @@ final class DomainDelivery {
             }
             return tried && lastFailure != null ? new DestinationTracker.Finding.Unreachable(lastFailure)
                     : new DestinationTracker.Finding.Nothing();
+        }
+
+        /** Row 21: no authenticated TLS path to this host for a REQUIRETLS message; no connection. */
+        private void refused(DestinationPlan plan, HostPlan.Connect connect, RequireTlsRule.HostDemand.Refuse refuse) {
+            String policy = plan.policyLabel(connect);
+            RelayInfo relay = new RelayInfo.Host(connect.hostName());
+            Verdict v = new Verdict(Disposition.TRY_NEXT_HOST, refuse.status(), refuse.reason());
+            pending.forEach(r -> last.put(r, v));
+            lastRelay = relay;
+            lastTls = ObservedTls.none();
+            lastPolicy = policy;
+            hostResults.add(new HostResult.RequireTlsRefused(refuse.hostName(), refuse.status(), refuse.reason()));
+            logHost(relay, ObservedTls.none(), policy, refuse.status(), refuse.reason());
         }
 
         /** DANE-05, DANE-16: no connection; the recipients wait for the next host with this host's reason. */
@@ -334,6 +387,10 @@ final class DomainDelivery {
                     return new HostResult.Transacted(host);
                 }
                 Verdict v = last.get(pending.getFirst());
+                if (requireTls && isRequireTlsStatus(v.status())) {
+                    // Row 21: the server did not announce REQUIRETLS after STARTTLS (5.7.30).
+                    return new HostResult.RequireTlsRefused(host, v.status(), v.diagnostic());
+                }
                 return new HostResult.Unreachable(host, DeliveryClassifier.asTransient(v.status()), v.diagnostic());
             } finally {
                 connections.release();

@@ -4,6 +4,7 @@ import dev.rampart.queue.BodyType;
 import dev.rampart.queue.MessageParams;
 import dev.rampart.queue.Notify;
 import dev.rampart.queue.RecipientSpec;
+import dev.rampart.queue.TlsTag;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
@@ -11,10 +12,14 @@ import java.util.stream.Collectors;
 
 /**
  * Builds the MAIL FROM and RCPT TO command lines for a peer with given capabilities: BODY=, SMTPUTF8,
- * SIZE= (RFC 6152, 6531, 1870), and the DSN parameters ENVID, RET, NOTIFY, ORCPT only when the peer
+ * SIZE= (RFC 6152, 6531, 1870), REQUIRETLS (RFC 8689) when the message carries it and the peer announced it,
+ * and the DSN parameters ENVID, RET, NOTIFY, ORCPT only when the peer
  * offers DSN (QUE-14, RFC 3461 §5.2.1). Pure and thread-safe.
  */
 final class EnvelopeCommands {
+    /** The RFC 8689 extension keyword, in EHLO and as a MAIL parameter. */
+    static final String REQUIRETLS = "REQUIRETLS";
+
     private EnvelopeCommands() {}
 
     static String mailFrom(MessageParams params, long size, Capabilities caps) {
@@ -27,6 +32,10 @@ final class EnvelopeCommands {
         }
         if (params.smtpUtf8() && caps.smtpUtf8()) {
             sb.append(" SMTPUTF8");
+        }
+        if (params.tls() == TlsTag.REQUIRE_TLS && caps.has(REQUIRETLS)) {
+            // RFC 8689 §4.2.1; servers announce REQUIRETLS only after STARTTLS (SUB-02).
+            sb.append(" REQUIRETLS");
         }
         if (caps.dsn()) {
             switch (params.ret()) {

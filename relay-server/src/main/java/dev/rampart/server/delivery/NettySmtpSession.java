@@ -2,10 +2,12 @@ package dev.rampart.server.delivery;
 
 import dev.rampart.policy.dane.DaneTrustManager;
 import dev.rampart.policy.dane.DaneVerdict;
+import dev.rampart.policy.decide.RequireTlsRule;
 import dev.rampart.queue.BodyType;
 import dev.rampart.queue.MessageParams;
 import dev.rampart.queue.QueuedMessage;
 import dev.rampart.queue.RecipientStatus;
+import dev.rampart.queue.TlsTag;
 import dev.rampart.server.config.RampartConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -83,6 +85,9 @@ final class NettySmtpSession implements DeliverySession {
                 }
                 tls = authenticated(connection, required, tls);
                 caps = hello(connection, config);
+            }
+            case TlsPlan.Plaintext plaintext -> {
+                // Manual level none (row 1): the operator chose plaintext; STARTTLS is never sent.
             }
             case TlsPlan.Opportunistic opportunistic -> {
                 if (!startTls) {
@@ -303,8 +308,21 @@ final class NettySmtpSession implements DeliverySession {
         return new TransactionResult(outcomes, caps.dsn());
     }
 
-    /** QUE-19 and RFC 1870: whether this peer can take the message at all; null when it can. */
+    /**
+     * QUE-19, RFC 1870 and RFC 8689 §4.2.1 (row 21): whether this peer can take the message at all; null
+     * when it can. A REQUIRETLS message needs TLS and the extension in the post-TLS EHLO; its notices (from
+     * {@code <>}) only ask for it where offered, since they cannot bounce (QUE-18).
+     */
     private SessionFailure unsuitable(MessageParams params, long size) {
+        if (params.tls() == TlsTag.REQUIRE_TLS && !params.nullSender()) {
+            if (tls instanceof ObservedTls.None) {
+                return new SessionFailure.MissingExtension("TLS", RequireTlsRule.NO_TLS, true);
+            }
+            if (!caps.has(EnvelopeCommands.REQUIRETLS)) {
+                return new SessionFailure.MissingExtension(EnvelopeCommands.REQUIRETLS, RequireTlsRule.NO_REQUIRETLS,
+                        true);
+            }
+        }
         if (params.smtpUtf8() && !caps.smtpUtf8()) {
             return new SessionFailure.MissingExtension("SMTPUTF8", "5.6.7", true);
         }

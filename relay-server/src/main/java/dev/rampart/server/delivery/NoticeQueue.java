@@ -61,8 +61,12 @@ final class NoticeQueue {
         }
         DsnRequest request = new DsnRequest(envelope, action, wanted, wantedStatuses, now, willRetryUntil);
         MessageParams original = envelope.params();
+        // QUE-18, RFC 8689 §5: a notice about a REQUIRETLS message carries REQUIRETLS itself. Being from <>
+        // it can never bounce, so its delivery asks for REQUIRETLS where offered and is not dropped
+        // where it is not (see DomainDelivery).
+        TlsTag tag = original.tls() == TlsTag.REQUIRE_TLS ? TlsTag.REQUIRE_TLS : TlsTag.DEFAULT;
         MessageParams params = new MessageParams("", original.body() == BodyType.SEVEN_BIT ? BodyType.SEVEN_BIT
-                : BodyType.EIGHT_BIT_MIME, original.smtpUtf8(), "", Ret.UNSPECIFIED, TlsTag.DEFAULT,
+                : BodyType.EIGHT_BIT_MIME, original.smtpUtf8(), "", Ret.UNSPECIFIED, tag,
                 "rampart delivery status notification", "");
         try (IncomingMessage notice = queue.create(params, List.of(RecipientSpec.of(original.sender())));
              InputStream content = message.openBody()) {

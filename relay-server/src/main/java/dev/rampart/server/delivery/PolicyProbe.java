@@ -152,6 +152,7 @@ public final class PolicyProbe {
     private static Optional<DaneVerdict> daneVerdict(TlsPlan plan) {
         return switch (plan) {
             case TlsPlan.Opportunistic o -> Optional.empty();
+            case TlsPlan.Plaintext p -> Optional.empty();
             case TlsPlan.Required r -> r.trustManager() instanceof DaneTrustManager d ? d.verdict() : Optional.empty();
         };
     }

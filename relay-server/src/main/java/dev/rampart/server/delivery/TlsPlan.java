@@ -16,8 +16,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * What transport security a session to one host must have, built from the host's {@link HostPlan.Connect}
- * by {@link #forHost} (design.md step 5): {@link Opportunistic}, or {@link Required} with the trust manager
- * the plan's {@link Authentication} calls for. A {@link Required} plan holds a trust manager that serves
+ * by {@link #forHost} (design.md step 5): {@link Plaintext} (manual {@code none}), {@link Opportunistic}, or
+ * {@link Required} with the trust manager the plan's {@link Authentication} calls for. A {@link Required} plan holds a trust manager that serves
  * one session only (a DANE verdict is per handshake): build a fresh plan for every connection.
  */
 public sealed interface TlsPlan {
@@ -40,6 +40,12 @@ public sealed interface TlsPlan {
             this("");
         }
     }
+
+    /**
+     * Manual level {@code none} (row 1, POL-10): STARTTLS is never sent, even when the server offers it;
+     * the whole session is in plaintext by the operator's explicit choice.
+     */
+    record Plaintext() implements TlsPlan {}
 
     /**
      * STARTTLS is mandatory: when it is absent, refused, fails, or the connection drops during it, the
@@ -92,13 +98,16 @@ public sealed interface TlsPlan {
      * hostname verification (the DANE verifier does the DANE-14 name checks itself); PKIX (MTA-STS
      * {@code enforce}, STS-18) gets a fresh {@link PkixSessionCheck}: the chain must reach one of
      * {@code webPkiTrust}'s anchors (the JDK roots plus {@code tls.trust-store}, so that the trust store
-     * means one thing for the policy fetch and for the MX), a SAN dNSName must match the MX host name
-     * (CN ignored), SNI = MX host name, TLS 1.2 or later (the client's protocol floor).
+     * means one thing for the policy fetch and for the MX), a SAN dNSName must match one of the plan's
+     * reference ids (MTA-STS: the MX host name; manual {@code secure}: the configured names), CN ignored,
+     * SNI = MX host name, TLS 1.2 or later (the client's protocol floor); manual {@code none} (row 1) never
+     * sends STARTTLS.
      *
      * @param webPkiTrust chain validation for PKIX plans ({@code StsTrust.trustManager()} in the relay)
      */
     static TlsPlan forHost(HostPlan.Connect plan, InstantSource clock, X509TrustManager webPkiTrust) {
         return switch (plan.requirement()) {
+            case NO_STARTTLS -> new Plaintext();
             case OPPORTUNISTIC -> new Opportunistic(plan.sni().orElse(""));
             case REQUIRED -> switch (plan.authentication()) {
                 case Authentication.None n -> new Required(
@@ -135,6 +144,7 @@ public sealed interface TlsPlan {
             case MTA_STS -> "MTA-STS enforce";
             case DANE -> "DANE";
             case NONE -> "the TLS policy";
+            case MANUAL -> "policy map secure"; // the only manual level authenticated by PKIX
         };
     }
 }

@@ -258,11 +258,11 @@ class ConfigLoaderTest {
 
     @Test
     void badPolicyMapLineIsAConfigErrorNamingKeyFileAndLine_POL10() throws Exception {
-        Path map = file("tls-policy", "secure.example dane-only\nother.example encrypt\n");
+        Path map = file("tls-policy", "secure.example dane-only\nother.example secure match=\n");
         assertThatThrownBy(() -> load("tls:\n  policy-map: " + map + "\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("config error: tls.policy-map: " + map
-                        + " line 2: level 'encrypt' is not supported yet (supported: dane, dane-only) (in test.yaml)");
+                        + " line 2: match= needs at least one host name (in test.yaml)");
     }
 
     @Test

@@ -40,6 +40,23 @@ class DestinationPlannerTest {
     }
 
     @Test
+    void manualLevelsThatReplaceDiscoveryAskNoTlsaQuestion_POL10() {
+        for (String level : List.of("none", "may", "encrypt", "secure")) {
+            asked.clear();
+            DestinationPlanner planner = new DestinationPlanner(
+                    d -> CompletableFuture.completedFuture(hosts(DnssecStatus.SECURE, "mx1.x.example")),
+                    name -> {
+                        asked.add(name);
+                        return CompletableFuture.completedFuture(new DnsResult.NoData<>(DnssecStatus.SECURE, name));
+                    }, PolicyMap.parse("map", List.of("x.example " + level)));
+            DestinationPlan plan = planner.plan("x.example").join();
+            assertThat(asked).as(level).isEmpty();
+            assertThat(plan.hosts().getFirst().tlsa()).isInstanceOf(TlsaFacts.NotQueried.class);
+            assertThat(plan.policyLabel(plan.hosts().getFirst().plan())).isEqualTo("manual");
+        }
+    }
+
+    @Test
     void everySecureHostIsAskedAtPort25InMxOrderDane01() {
         DestinationPlan plan = plan(hosts(DnssecStatus.SECURE, "mx1.x.example", "mx2.x.example"),
                 name -> CompletableFuture.completedFuture(new DnsResult.NoData<>(DnssecStatus.SECURE, name)));
@@ -68,6 +85,22 @@ class DestinationPlannerTest {
         assertThat(asked).isEmpty();
         assertThat(plan.hosts().getFirst().tlsa()).isInstanceOfSatisfying(TlsaFacts.NotQueried.class,
                 n -> assertThat(n.reason()).contains("MX RRset of x.example is insecure"));
+    }
+
+    @Test
+    void anAddressLiteralFollowsItsPolicyMapEntryInAnySpelling_row19() {
+        MxResolution literal = new MxResolution.Hosts("[127.0.0.1]",
+                List.of(new MxHost("[127.0.0.1]", 0, List.of(ADDRESS), DnssecStatus.INSECURE)), DnssecStatus.INSECURE,
+                true, List.of());
+        DestinationPlanner planner = new DestinationPlanner(d -> CompletableFuture.completedFuture(literal),
+                name -> CompletableFuture.failedFuture(new AssertionError("no TLSA for a literal")),
+                PolicyMap.parse("map", List.of("[127.000.0.1] encrypt")));
+        DestinationPlan plan = planner.plan("[127.0.0.1]").join();
+        assertThat(plan.hosts().getFirst().plan()).isInstanceOfSatisfying(HostPlan.Connect.class, c -> {
+            assertThat(c.requirement()).isEqualTo(TlsRequirement.REQUIRED);
+            assertThat(c.why()).contains("row 19").contains("encrypt");
+        });
+        assertThat(plan.policyLabel(plan.hosts().getFirst().plan())).isEqualTo("manual");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.rampart.queue.Envelope;
 import dev.rampart.queue.Notify;
 import dev.rampart.queue.RecipientStatus;
 import dev.rampart.queue.Ret;
+import dev.rampart.queue.TlsTag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -81,8 +82,11 @@ public final class Rfc3464DsnWriter implements DsnWriter {
     @Override
     public void write(DsnRequest request, InputStream originalContent, OutputStream out) throws IOException {
         boolean global = request.original().params().smtpUtf8();
-        boolean returnWhole = request.action() == DsnAction.FAILED && request.original().params().ret() == Ret.FULL;
-        // RFC 3461 §4.3: RET governs failure notices; other notices return the header section only.
+        // RFC 3461 §4.3: RET governs failure notices; other notices return the header section only. A
+        // REQUIRETLS message never has its body returned (QUE-18, RFC 8689 §5: the notice acts as RET=HDRS,
+        // since its path back may be weaker than the one the sender demanded).
+        boolean returnWhole = request.action() == DsnAction.FAILED && request.original().params().ret() == Ret.FULL
+                && request.original().params().tls() != TlsTag.REQUIRE_TLS;
         ReturnedContent returned = returnWhole
                 ? ReturnedContent.whole(originalContent, returnLimit)
                 : ReturnedContent.headers(originalContent, returnLimit);

@@ -201,6 +201,21 @@ class Rfc3464DsnWriterTest {
     }
 
     @Test
+    void que18_requireTlsMessageActsAsRetHdrsEvenWhenRetFullWasAsked() throws Exception {
+        RecipientStatus r = status(0, "bob@dest.test", "", "REQUIRETLS: no host announced REQUIRETLS", "mx1.dest.test");
+        MessageParams p = params("alice@sender.test", Ret.FULL, "", false);
+        MessageParams requireTls = new MessageParams(p.sender(), p.body(), p.smtpUtf8(), p.envId(), p.ret(),
+                TlsTag.REQUIRE_TLS, p.client(), p.authUser());
+        DsnRequest request = new DsnRequest(envelope(requireTls, List.of(r)), DsnAction.FAILED, List.of(r),
+                List.of("5.7.30"), NOW, UNTIL);
+        MimeMessage notice = compose(request, ORIGINAL);
+        BodyPart third = part(notice, 2);
+        assertThat(baseType(third)).isEqualTo("text/rfc822-headers");
+        assertThat(new String(((MimeBodyPart) third).getRawInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("Subject: quarterly numbers").doesNotContain("secret figures");
+    }
+
+    @Test
     void que11_retHdrsAndDefaultReturnOnlyTheHeaderSection() throws Exception {
         for (Ret ret : List.of(Ret.HDRS, Ret.UNSPECIFIED)) {
             RecipientStatus r = status(0, "bob@dest.test", "", "550 5.1.1 unknown", "mx1.dest.test");

@@ -27,6 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * over TLS, or it is absent and, where the receiver serves no delivering case, no MAIL command ever reached
  * it). Deferred messages stay queued: the retry interval is 10 minutes.
  *
+ * <p>Two {@code tls.policy-map} entries show the manual levels beside MTA-STS (POL-10: an entry replaces
+ * discovery), so every policy value of acceptance 1 appears: {@code mta-sts}, {@code dane}, {@code manual},
+ * {@code none}.
+ *
  * <p>Also acceptance 2 ({@code rampart policy explain --json [--probe]}: the STS record, the policy with its
  * source, age and expiry, each host's mx match and plan, the WebPKI probe verdict) and acceptance 4 (a second
  * relay in shadow mode delivers what this one keeps queued, and logs and counts each would-block).
@@ -141,6 +145,20 @@ class MtaStsIT {
         assertThat(line.dsn()).as(line.raw()).isEqualTo("4.7.5");
         assertThat(line.policy()).as(line.raw()).isEqualTo("dane");
         assertThat(line.reply()).as(line.raw()).contains("TLSA");
+    }
+
+    @Test
+    void pol10_policyMapMayReplacesAnEnforcePolicyThatWouldBlock() throws Exception {
+        StsWorld.Case c = StsWorld.Case.MANUAL_MAY;
+        delivered(relay, c, "rcpt", "unauthenticated", "manual");
+        assertThat(world.nginx().policyRequests(c.domain())).as("no MTA-STS lookup under a map entry").isEmpty();
+    }
+
+    @Test
+    void pol10_policyMapSecureDeliversOverPkixWithTheTrustStore() throws Exception {
+        StsWorld.Case c = StsWorld.Case.MANUAL_SECURE;
+        delivered(relay, c, "rcpt", "pkix", "manual");
+        assertThat(world.nginx().policyRequests(c.domain())).as("no MTA-STS lookup under a map entry").isEmpty();
     }
 
     /**

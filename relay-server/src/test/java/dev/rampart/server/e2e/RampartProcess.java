@@ -61,6 +61,7 @@ final class RampartProcess implements AutoCloseable {
         private String dnssec = "";
         private Path trustAnchors;
         private Path trustStore;
+        private Path policyMap;
         private String enforcement = "";
 
         private Builder(Path dir) {
@@ -115,6 +116,12 @@ final class RampartProcess implements AutoCloseable {
             return this;
         }
 
+        /** tls.policy-map: "<destination> <level>" lines (POL-10). */
+        Builder policyMap(Path file) {
+            policyMap = file;
+            return this;
+        }
+
         /** tls.enforcement: enforce | shadow. Written only when a test sets it. */
         Builder enforcement(String mode) {
             enforcement = mode;
@@ -143,8 +150,9 @@ final class RampartProcess implements AutoCloseable {
                     .append(trustAnchors == null ? "" : "  trust-anchors: \"" + trustAnchors + "\"\n")
                     // With validation on, the self-check proves it on the signed test TLD (a secure denial).
                     .append(dnssec.isEmpty() ? "" : "  self-check:\n    secure-name: \"" + TestZones.TLD + "\"\n")
-                    .append(trustStore == null && enforcement.isEmpty() ? "" : "tls:\n")
+                    .append(trustStore == null && policyMap == null && enforcement.isEmpty() ? "" : "tls:\n")
                     .append(trustStore == null ? "" : "  trust-store: \"" + trustStore + "\"\n")
+                    .append(policyMap == null ? "" : "  policy-map: \"" + policyMap + "\"\n")
                     .append(enforcement.isEmpty() ? "" : "  enforcement: " + enforcement + "\n")
                     .append("delivery:\n")
                     .append("  port: 25\n")

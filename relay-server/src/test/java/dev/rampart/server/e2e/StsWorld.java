@@ -1,6 +1,9 @@
 package dev.rampart.server.e2e;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -104,20 +107,38 @@ final class StsWorld implements AutoCloseable {
         /** enforce, valid: delivered before and, from the cache with the policy server down, after a restart. */
         CACHED("cached.test", "enforce", Receiver.PKIX, Tlsa.NONE, "mx.cached.test"),
         /** enforce, self-signed: deferred before and, from the cache with the policy server down, after a restart. */
-        CACHED_BLOCKED("cached-blocked.test", "enforce", Receiver.SELF_SIGNED, Tlsa.NONE, "mx.cached-blocked.test");
+        CACHED_BLOCKED("cached-blocked.test", "enforce", Receiver.SELF_SIGNED, Tlsa.NONE, "mx.cached-blocked.test"),
+        /**
+         * Policy map {@code may} over an enforce policy whose MX fails PKIX: the entry replaces discovery, so
+         * no policy is fetched and mail goes out opportunistically, {@code policy=manual} (POL-10, row 2).
+         */
+        MANUAL_MAY("manual-may.test", "enforce", Receiver.AUDITED, Tlsa.NONE, "mx.manual-may.test", "may"),
+        /** Policy map {@code secure}: PKIX against the trust store, {@code policy=manual tls=pkix} (POL-10, row 4). */
+        MANUAL_SECURE("manual-secure.test", "enforce", Receiver.PKIX, Tlsa.NONE, "mx.manual-secure.test", "secure");
 
         private final String domain;
         private final String mode;
         private final Receiver receiver;
         private final Tlsa tlsa;
         private final String mxPattern;
+        private final String manual;
 
         Case(String domain, String mode, Receiver receiver, Tlsa tlsa, String mxPattern) {
+            this(domain, mode, receiver, tlsa, mxPattern, "");
+        }
+
+        Case(String domain, String mode, Receiver receiver, Tlsa tlsa, String mxPattern, String manual) {
             this.domain = domain;
             this.mode = mode;
             this.receiver = receiver;
             this.tlsa = tlsa;
             this.mxPattern = mxPattern;
+            this.manual = manual;
+        }
+
+        /** The level of the case's {@code tls.policy-map} entry; empty for none (discovery decides). */
+        String manual() {
+            return manual;
         }
 
         String domain() {
@@ -274,9 +295,22 @@ final class StsWorld implements AutoCloseable {
     }
 
     /** A relay configured for this world: DNS from NSD, validated with the TLD anchor, the test CA trusted. */
-    RampartProcess.Builder relay(Path relayDir) {
+    /**
+     * A relay configured for this world: DNS from NSD, validated with the TLD anchor, the test CA trusted,
+     * and a {@code tls.policy-map} with the entries of the manual cases.
+     */
+    RampartProcess.Builder relay(Path relayDir) throws IOException {
+        StringBuilder map = new StringBuilder("# destination level\n");
+        for (Case c : Case.values()) {
+            if (!c.manual().isEmpty()) {
+                map.append(c.domain()).append(' ').append(c.manual()).append('\n');
+            }
+        }
+        Files.createDirectories(relayDir);
+        Path policyMap = relayDir.resolve("tls-policy");
+        Files.writeString(policyMap, map.toString(), StandardCharsets.US_ASCII);
         return RampartProcess.builder(relayDir).dns(nsd).dnssec("validate").trustAnchors(trustAnchor)
-                .trustStore(trustStore()).retrySchedule("10m");
+                .trustStore(trustStore()).policyMap(policyMap).retrySchedule("10m");
     }
 
     NsdServer nsd() {

@@ -114,6 +114,9 @@ class MtaStsIT {
         assertThat(line.get("audit")).as(line.raw()).isEqualTo("certificate-not-trusted");
         assertThat(line.get("audit_reason")).as(line.raw()).isNotBlank();
         assertThat(line.get("shadow")).as(line.raw()).isEmpty();
+        java.net.http.HttpResponse<String> metrics = relay.adminGet("/metrics");
+        assertThat(metric(metrics.body(), "rampart_tls_audit_total", "result=\"certificate-not-trusted\""))
+                .as(metrics.body()).isGreaterThanOrEqualTo(1.0);
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.rampart.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -191,7 +190,7 @@ class MtaStsIT {
                 JsonNode sts = explain(c, false).json().path("sts");
                 assertThat(sts.path("lookup").path("result").asText()).as("%s", sts).isEqualTo("applied");
                 assertThat(sts.path("lookup").path("source").asText()).as("%s", sts).isEqualTo("cache");
-                cachedPolicy(c, sts.path("policy"));
+                StsExplain.cachedPolicy(c, sts.path("policy"));
             }
             DeliveryLogLine stillBlocked = staysQueued(StsWorld.Case.CACHED_BLOCKED, "after");
             assertThat(stillBlocked.dsn()).as(stillBlocked.raw()).isEqualTo("4.7.5");
@@ -209,16 +208,16 @@ class MtaStsIT {
     void acceptance2_explainEnforceShowsTheCachedPolicyAndAnAdmittedPkixHost() throws Exception {
         StsWorld.Case c = StsWorld.Case.ENFORCE;
         explain(c, false); // the first lookup may fetch; the second is served from the cache
-        Explained e = explain(c, false);
+        StsExplain.Explained e = explain(c, false);
         assertThat(e.result().exitCode()).as(e.result().output()).isZero();
         JsonNode sts = e.json().path("sts");
         assertThat(sts.path("policy_domain").asText()).as("%s", sts).isEqualTo(c.domain());
         assertThat(sts.path("lookup").path("result").asText()).as("%s", sts).isEqualTo("applied");
         assertThat(sts.path("lookup").path("source").asText()).as("%s", sts).isEqualTo("cache");
-        cachedPolicy(c, sts.path("policy"));
+        StsExplain.cachedPolicy(c, sts.path("policy"));
 
-        JsonNode host = onlyHost(e.json(), c);
-        admitted(host, c, "mx.enforce.test");
+        JsonNode host = StsExplain.onlyHost(e.json(), c);
+        StsExplain.admitted(host, c, "mx.enforce.test");
         JsonNode plan = host.path("plan");
         assertThat(plan.path("action").asText()).as("%s", host).isEqualTo("connect");
         assertThat(plan.path("tls").asText()).as("%s", host).isEqualTo("required");
@@ -226,12 +225,12 @@ class MtaStsIT {
         assertThat(plan.path("policy").asText()).as("%s", host).isEqualTo("mta-sts");
         assertThat(plan.path("sni").asText()).as("%s", host).isEqualTo(c.mxHost());
 
-        JsonNode probe = onlyHost(explain(c, true).json(), c).path("probe");
+        JsonNode probe = StsExplain.onlyHost(explain(c, true).json(), c).path("probe");
         assertThat(probe.path("outcome").asText()).as("%s", probe).isEqualTo("ok");
         assertThat(probe.path("tls").asText()).as("%s", probe).isEqualTo("pkix");
         assertThat(probe.path("pkix").path("role").asText()).as("%s", probe).isEqualTo("enforce");
         assertThat(probe.path("pkix").path("result").asText()).as("%s", probe).isEqualTo("pass");
-        assertThat(texts(probe.path("pkix").path("reference_ids"))).as("%s", probe).contains(c.mxHost());
+        assertThat(StsExplain.texts(probe.path("pkix").path("reference_ids"))).as("%s", probe).contains(c.mxHost());
     }
 
     @Test
@@ -239,9 +238,9 @@ class MtaStsIT {
         StsWorld.Case c = StsWorld.Case.NOT_LISTED;
         long connectsBefore = connects(world.receiver(c));
         for (boolean probe : new boolean[] {false, true}) {
-            Explained e = explain(c, probe);
+            StsExplain.Explained e = explain(c, probe);
             assertThat(e.result().exitCode()).as("no host would be connected to%n%s", e.result().output()).isEqualTo(1);
-            JsonNode host = onlyHost(e.json(), c);
+            JsonNode host = StsExplain.onlyHost(e.json(), c);
             JsonNode sts = host.path("sts");
             assertThat(sts.path("mode").asText()).as("%s", host).isEqualTo("enforce");
             assertThat(sts.path("admitted").asBoolean()).as("%s", host).isFalse();
@@ -261,8 +260,8 @@ class MtaStsIT {
     @Test
     void acceptance2_explainProbeShowsWhyAnUntrustedCertificateFails() throws Exception {
         StsWorld.Case c = StsWorld.Case.UNTRUSTED;
-        JsonNode host = onlyHost(explain(c, true).json(), c);
-        admitted(host, c, c.mxHost());
+        JsonNode host = StsExplain.onlyHost(explain(c, true).json(), c);
+        StsExplain.admitted(host, c, c.mxHost());
         JsonNode probe = host.path("probe");
         assertThat(probe.path("outcome").asText()).as("%s", probe).isEqualTo("failed");
         assertThat(probe.path("pkix").path("result").asText()).as("%s", probe).isEqualTo("fail");
@@ -272,22 +271,22 @@ class MtaStsIT {
 
     @Test
     void acceptance2_explainWildcardAndDaneAndPolicy404() throws Exception {
-        admitted(onlyHost(explain(StsWorld.Case.WILDCARD, false).json(), StsWorld.Case.WILDCARD),
+        StsExplain.admitted(StsExplain.onlyHost(explain(StsWorld.Case.WILDCARD, false).json(), StsWorld.Case.WILDCARD),
                 StsWorld.Case.WILDCARD, "*.wildcard.test");
 
-        JsonNode dane = onlyHost(explain(StsWorld.Case.DANE_AND_STS, false).json(), StsWorld.Case.DANE_AND_STS);
-        admitted(dane, StsWorld.Case.DANE_AND_STS, StsWorld.Case.DANE_AND_STS.mxHost());
+        JsonNode dane = StsExplain.onlyHost(explain(StsWorld.Case.DANE_AND_STS, false).json(), StsWorld.Case.DANE_AND_STS);
+        StsExplain.admitted(dane, StsWorld.Case.DANE_AND_STS, StsWorld.Case.DANE_AND_STS.mxHost());
         assertThat(dane.path("plan").path("authentication").asText()).as("POL-03: DANE alone decides: %s", dane)
                 .isEqualTo("dane");
         assertThat(dane.path("plan").path("policy").asText()).as("%s", dane).isEqualTo("dane");
 
-        Explained missing = explain(StsWorld.Case.NOT_FOUND, false);
+        StsExplain.Explained missing = explain(StsWorld.Case.NOT_FOUND, false);
         JsonNode sts = missing.json().path("sts");
         assertThat(sts.path("txt").path("result").asText()).as("%s", sts).isEqualTo("found");
         assertThat(sts.path("lookup").path("result").asText()).as("%s", sts).isEqualTo("fetch-failed");
         assertThat(sts.path("lookup").path("failure").asText()).as("%s", sts).isEqualTo("sts-policy-fetch-error");
         assertThat(sts.path("lookup").path("reason").asText()).as("%s", sts).contains("404");
-        JsonNode plan = onlyHost(missing.json(), StsWorld.Case.NOT_FOUND).path("plan");
+        JsonNode plan = StsExplain.onlyHost(missing.json(), StsWorld.Case.NOT_FOUND).path("plan");
         assertThat(plan.path("tls").asText()).as("%s", plan).isEqualTo("opportunistic");
         assertThat(plan.path("policy").asText()).as("%s", plan).isEqualTo("none");
     }
@@ -434,65 +433,7 @@ class MtaStsIT {
         return DaneCases.submit(relay, to, tag);
     }
 
-    record Explained(Tools.Result result, JsonNode json) {}
-
-    /** {@code rampart policy explain <domain> --json [--probe]} against the running relay. */
-    private Explained explain(StsWorld.Case c, boolean probe) throws Exception {
-        Tools.Result r = probe ? relay.cli("policy", "explain", c.domain(), "--json", "--probe")
-                : relay.cli("policy", "explain", c.domain(), "--json");
-        JsonNode json;
-        try {
-            json = new ObjectMapper().readTree(r.stdout());
-        } catch (java.io.IOException e) {
-            throw new AssertionError("policy explain " + c.domain() + " printed no JSON:\n" + r.output(), e);
-        }
-        assertThat(json.path("domain").asText()).as(r.output()).isEqualTo(c.domain());
-        assertThat(json.path("mx").path("status").asText()).as(r.output()).isEqualTo("secure");
-        assertThat(json.path("sts").path("txt").path("id").asText()).as(r.output()).isEqualTo(c.id());
-        for (JsonNode host : json.path("hosts")) {
-            assertThat(host.has("probe")).as("a probe only when asked for: %s", host).isEqualTo(probe);
-        }
-        return new Explained(r, json);
-    }
-
-    /** The one host of the explanation: the case's MX host. */
-    private static JsonNode onlyHost(JsonNode json, StsWorld.Case c) {
-        JsonNode hosts = json.path("hosts");
-        assertThat(texts(hosts, "name")).as("%s", json).containsExactly(c.mxHost());
-        return hosts.path(0);
-    }
-
-    /** The host is under the case's policy mode and admitted by {@code pattern}. */
-    private static void admitted(JsonNode host, StsWorld.Case c, String pattern) {
-        JsonNode sts = host.path("sts");
-        assertThat(sts.path("checked").asBoolean()).as("%s", host).isTrue();
-        assertThat(sts.path("mode").asText()).as("%s", host).isEqualTo(c.mode());
-        assertThat(sts.path("admitted").asBoolean()).as("%s", host).isTrue();
-        assertThat(sts.path("matched_pattern").asText()).as("%s", host).isEqualTo(pattern);
-    }
-
-    /** The policy as the world serves it for {@code c}, valid, with expiry = fetch time + max_age (STS-13). */
-    private static void cachedPolicy(StsWorld.Case c, JsonNode policy) {
-        assertThat(policy.path("id").asText()).as("%s", policy).isEqualTo(c.id());
-        assertThat(policy.path("mode").asText()).as("%s", policy).isEqualTo(c.mode());
-        assertThat(texts(policy.path("mx"))).as("%s", policy).containsExactlyElementsOf(c.mxPatterns());
-        assertThat(policy.path("max_age").asLong()).as("%s", policy).isEqualTo(StsWorld.MAX_AGE);
-        assertThat(policy.path("valid").asBoolean()).as("%s", policy).isTrue();
-        java.time.Instant fetched = java.time.Instant.parse(policy.path("fetched_at").asText());
-        java.time.Instant expires = java.time.Instant.parse(policy.path("expires_at").asText());
-        assertThat(Duration.between(fetched, expires).toSeconds()).as("%s", policy).isEqualTo(StsWorld.MAX_AGE);
-        assertThat(policy.path("age_seconds").asLong()).as("%s", policy).isBetween(0L, 600L);
-    }
-
-    private static List<String> texts(JsonNode array) {
-        List<String> out = new java.util.ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    private static List<String> texts(JsonNode array, String field) {
-        List<String> out = new java.util.ArrayList<>();
-        array.forEach(n -> out.add(n.path(field).asText()));
-        return out;
+    private StsExplain.Explained explain(StsWorld.Case c, boolean probe) throws Exception {
+        return StsExplain.explain(relay, c, probe);
     }
 }

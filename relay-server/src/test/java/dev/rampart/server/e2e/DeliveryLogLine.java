@@ -57,7 +57,7 @@ record DeliveryLogLine(Map<String, String> fields, String raw) {
         return get("tls");
     }
 
-    /** none | dane | dane-only: the TLS policy the attempt ran under. */
+    /** none | dane | dane-only | mta-sts | manual: the TLS policy the attempt ran under. */
     String policy() {
         return get("policy");
     }

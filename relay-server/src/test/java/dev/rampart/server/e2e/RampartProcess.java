@@ -60,6 +60,9 @@ final class RampartProcess implements AutoCloseable {
         private String delayWarning = "";
         private String dnssec = "";
         private Path trustAnchors;
+        private Path trustStore;
+        private Path policyMap;
+        private String enforcement = "";
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -107,6 +110,24 @@ final class RampartProcess implements AutoCloseable {
             return this;
         }
 
+        /** tls.trust-store: a PEM bundle of CAs added to the JDK roots for every PKIX check (MTA-STS). */
+        Builder trustStore(Path pem) {
+            trustStore = pem;
+            return this;
+        }
+
+        /** tls.policy-map: "<destination> <level>" lines (POL-10). */
+        Builder policyMap(Path file) {
+            policyMap = file;
+            return this;
+        }
+
+        /** tls.enforcement: enforce | shadow. Written only when a test sets it. */
+        Builder enforcement(String mode) {
+            enforcement = mode;
+            return this;
+        }
+
         RampartProcess start() throws IOException, InterruptedException {
             Files.createDirectories(dir);
             int smtpPort = HostTools.freePort();
@@ -129,6 +150,10 @@ final class RampartProcess implements AutoCloseable {
                     .append(trustAnchors == null ? "" : "  trust-anchors: \"" + trustAnchors + "\"\n")
                     // With validation on, the self-check proves it on the signed test TLD (a secure denial).
                     .append(dnssec.isEmpty() ? "" : "  self-check:\n    secure-name: \"" + TestZones.TLD + "\"\n")
+                    .append(trustStore == null && policyMap == null && enforcement.isEmpty() ? "" : "tls:\n")
+                    .append(trustStore == null ? "" : "  trust-store: \"" + trustStore + "\"\n")
+                    .append(policyMap == null ? "" : "  policy-map: \"" + policyMap + "\"\n")
+                    .append(enforcement.isEmpty() ? "" : "  enforcement: " + enforcement + "\n")
                     .append("delivery:\n")
                     .append("  port: 25\n")
                     .append("log:\n")
@@ -234,6 +259,12 @@ final class RampartProcess implements AutoCloseable {
             DeliveryLogLine.parse(l).ifPresent(lines::add);
         }
         return lines;
+    }
+
+    /** Every line the relay has written to stdout so far, across restarts (delivery lines and the rest). */
+    List<String> stdoutLines() throws IOException {
+        Path out = process.stdout();
+        return Files.exists(out) ? new String(Files.readAllBytes(out), StandardCharsets.UTF_8).lines().toList() : List.of();
     }
 
     DeliveryLogLine awaitDelivery(String what, Predicate<DeliveryLogLine> match, Duration timeout)

@@ -88,10 +88,20 @@ final class TestCertificates {
 
     /** A server certificate for {@code hostname} (SAN and CN) issued by {@code ca}; the PEM holds leaf then CA. */
     static PemFiles issued(String hostname, Ca ca, Path dir) throws IOException {
+        return issued(List.of(hostname), ca, dir);
+    }
+
+    /**
+     * A server certificate whose SAN lists every name of {@code hostnames} (as dNSNames, in order), CN and
+     * file name the first; issued by {@code ca}, the PEM holds leaf then CA. For one receiver that answers
+     * under several MX host names.
+     */
+    static PemFiles issued(List<String> hostnames, Ca ca, Path dir) throws IOException {
+        String hostname = hostnames.get(0);
         try {
             KeyPair kp = keyPair();
             X509Certificate cert = sign(leafBuilder(new X500Name("CN=" + hostname),
-                    X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()), hostname, kp), ca.key());
+                    X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()), hostnames, kp), ca.key());
             cert.verify(ca.certificate().getPublicKey());
             return write(hostname, dir, cert, List.of(ca.certificate()), kp.getPrivate());
         } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -125,11 +135,17 @@ final class TestCertificates {
 
     private static JcaX509v3CertificateBuilder leafBuilder(X500Name subject, X500Name issuer, String hostname, KeyPair kp)
             throws IOException {
+        return leafBuilder(subject, issuer, List.of(hostname), kp);
+    }
+
+    private static JcaX509v3CertificateBuilder leafBuilder(X500Name subject, X500Name issuer, List<String> hostnames,
+                                                           KeyPair kp) throws IOException {
         Instant now = Instant.now();
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial(),
                 Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(30))), subject, kp.getPublic());
-        b.addExtension(Extension.subjectAlternativeName, false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, hostname)));
+        GeneralName[] names = hostnames.stream().map(h -> new GeneralName(GeneralName.dNSName, h))
+                .toArray(GeneralName[]::new);
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
         return b;
     }
 

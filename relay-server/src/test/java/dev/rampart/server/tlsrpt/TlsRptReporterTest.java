@@ -6,14 +6,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.rampart.policy.dane.TlsaRecord;
 import dev.rampart.policy.decide.TlsRptPolicy;
 import dev.rampart.policy.decide.TlsRptPolicyType;
 import dev.rampart.policy.decide.TlsRptResultType;
-import dev.rampart.policy.dns.DnsResolver;
-import dev.rampart.policy.dns.DnsResult;
-import dev.rampart.policy.dns.DnssecStatus;
-import dev.rampart.policy.dns.MxRecord;
 import dev.rampart.policy.tlsrpt.FailureDetail;
 import dev.rampart.policy.tlsrpt.PolicyResult;
 import dev.rampart.policy.tlsrpt.ReportJson;
@@ -23,6 +18,7 @@ import dev.rampart.queue.DiskQueue;
 import dev.rampart.queue.QueueEntry;
 import dev.rampart.queue.QueuedMessage;
 import dev.rampart.queue.TlsTag;
+import dev.rampart.server.admin.StsFixture;
 import dev.rampart.server.delivery.TestCertificates;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -39,7 +35,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,7 +66,8 @@ class TlsRptReporterTest {
     private DiskQueue queue;
     private TlsRptJournal journal;
     private ReportOutbox outbox;
-    private final Map<String, List<String>> txt = new java.util.concurrent.ConcurrentHashMap<>();
+    private StsFixture dns;
+    private Map<String, List<String>> txt;
 
     @BeforeEach
     void start() throws Exception {
@@ -86,6 +82,8 @@ class TlsRptReporterTest {
             exchange.close();
         });
         server.start();
+        dns = new StsFixture(dir.resolve("sts"));
+        txt = dns.txt;
         queue = DiskQueue.open(dir.resolve("spool"), clock);
         queue.recover();
         journal = new TlsRptJournal(dir.resolve("journal"), 1 << 20);
@@ -108,7 +106,7 @@ class TlsRptReporterTest {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
         return new TlsRptReporter(new TlsRptReporter.Settings("Rampart test", "tlsrpt@relay.test", "relay.test"),
-                journal, new TxtOnly(), queue, () -> { }, new HttpsReportSender(ctx, Duration.ofSeconds(10)), outbox,
+                journal, dns.dns, queue, () -> { }, new HttpsReportSender(ctx, Duration.ofSeconds(10)), outbox,
                 Optional.empty(), clock, new TlsRptMetrics(new SimpleMeterRegistry()));
     }
 
@@ -259,32 +257,6 @@ class TlsRptReporterTest {
     private static String gunzip(byte[] gz) throws Exception {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /** TXT answers from the test's map; everything else is a failure the reporter must never need. */
-    private final class TxtOnly implements DnsResolver {
-        @Override
-        public CompletableFuture<DnsResult<MxRecord>> mx(String domain) {
-            return CompletableFuture.completedFuture(new DnsResult.Failure<>(DnsResult.FailureKind.SERVFAIL, "not used"));
-        }
-
-        @Override
-        public CompletableFuture<DnsResult<InetAddress>> addresses(String host) {
-            return CompletableFuture.completedFuture(new DnsResult.Failure<>(DnsResult.FailureKind.SERVFAIL, "not used"));
-        }
-
-        @Override
-        public CompletableFuture<DnsResult<String>> txt(String name) {
-            List<String> records = txt.get(name);
-            return CompletableFuture.completedFuture(records == null
-                    ? new DnsResult.NxDomain<>(DnssecStatus.INSECURE, name)
-                    : new DnsResult.Records<>(records, DnssecStatus.INSECURE, name, Duration.ofMinutes(5)));
-        }
-
-        @Override
-        public CompletableFuture<DnsResult<TlsaRecord>> tlsa(String name) {
-            return CompletableFuture.completedFuture(new DnsResult.Failure<>(DnsResult.FailureKind.SERVFAIL, "not used"));
         }
     }
 }

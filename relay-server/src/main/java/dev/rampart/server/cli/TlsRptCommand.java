@@ -1,11 +1,7 @@
 package dev.rampart.server.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rampart.policy.dns.DomainNames;
-import dev.rampart.server.config.ConfigException;
-import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -24,8 +20,6 @@ import picocli.CommandLine;
 @CommandLine.Command(name = "tlsrpt", mixinStandardHelpOptions = true,
         description = "Preview or send the TLS-RPT reports of a UTC day.")
 final class TlsRptCommand implements Runnable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Main.CliContext context;
 
     @CommandLine.Spec
@@ -81,31 +75,9 @@ final class TlsRptCommand implements Runnable {
 
     private int call(AdminTarget target, boolean send, String query, boolean json,
                      java.util.function.Predicate<JsonNode> succeeded) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        AdminClient client;
-        try {
-            client = new AdminClient(target.resolve(context.configLoader(), spec.commandLine()), context.http());
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
-            err.flush();
-            return Main.ExitCode.USAGE;
-        }
-        JsonNode answer;
-        try {
-            answer = send ? client.post("/api/tlsrpt/send" + query) : client.get("/api/tlsrpt/preview" + query);
-        } catch (AdminClient.AdminException e) {
-            err.println("rampart: " + e.getMessage());
-            err.flush();
-            return switch (e.status()) {
-                case AdminClient.AdminException.NO_ANSWER -> Main.ExitCode.USAGE;
-                case 400 -> Main.ExitCode.USAGE;
-                default -> Main.ExitCode.FAILURE;
-            };
-        }
-        out.print(json ? pretty(answer) : send ? sendText(answer) : previewText(answer));
-        out.flush();
-        return succeeded.test(answer) ? Main.ExitCode.OK : Main.ExitCode.FAILURE;
+        return AdminCall.run(spec.commandLine(), context, target, json,
+                client -> send ? client.post("/api/tlsrpt/send" + query) : client.get("/api/tlsrpt/preview" + query),
+                send ? TlsRptCommand::sendText : TlsRptCommand::previewText, succeeded);
     }
 
     static String previewText(JsonNode answer) {
@@ -125,7 +97,7 @@ final class TlsRptCommand implements Runnable {
                 b.append("# not sent: ").append(r.path("why_not").asText()).append('\n');
             }
             b.append("# file: ").append(r.path("file_name").asText()).append('\n');
-            b.append(pretty(r.path("report")));
+            b.append(AdminCall.pretty(r.path("report")));
         }
         return b.toString();
     }
@@ -135,13 +107,5 @@ final class TlsRptCommand implements Runnable {
                 + a.path("destinations").asInt() + " destination(s): " + a.path("delivered").asInt() + " sent, "
                 + a.path("pending").asInt() + " pending retry, " + a.path("without_record").asInt()
                 + " domain(s) without a TLS-RPT record\n";
-    }
-
-    private static String pretty(JsonNode node) {
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -23,6 +23,7 @@ import dev.rampart.queue.DiskQueue;
 import dev.rampart.queue.QueueEntry;
 import dev.rampart.queue.QueuedMessage;
 import dev.rampart.queue.TlsTag;
+import dev.rampart.policy.sts.fetch.HostResolver;
 import dev.rampart.server.delivery.TestCertificates;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -108,7 +109,7 @@ class TlsRptReporterTest {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
         return new TlsRptReporter(new TlsRptReporter.Settings("Rampart test", "tlsrpt@relay.test", "relay.test"),
-                journal, new TxtOnly(), queue, () -> { }, new HttpsReportSender(ctx, Duration.ofSeconds(10)), outbox,
+                journal, new TxtOnly(), queue, () -> { }, new HttpsReportSender(ctx, HostResolver.SYSTEM, Duration.ofSeconds(10)), outbox,
                 Optional.empty(), clock, new TlsRptMetrics(new SimpleMeterRegistry()));
     }
 

@@ -1,0 +1,495 @@
+package dev.rampart.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rampart.server.dkim.DkimSigner;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS-RPT end to end with real parts (issue 5, "Tests that must exist" and acceptance 1–4): the MTA-STS
+ * world ({@link StsWorld}: NSD with the signed test TLD, nginx serving policies, Postfix receivers) plus,
+ * through its {@link StsWorld.Extension}, a {@code _smtp._tls} record for each case domain that should get
+ * reports, a domain without any policy ({@value #NO_POLICY}), the reports domain {@value #REPORTS} with an
+ * MX (a Postfix receiver holding the report mailbox) and an HTTPS endpoint ({@link ReportCollector}: nginx
+ * with a test-CA certificate that keeps every POST body), and the DKIM key of the submitter {@value #SUBMITTER}.
+ *
+ * <p>{@link #startWorld} makes the day: one message per case (two to the enforce domain), delivered or left
+ * queued, each attempt waited for on its delivery log line. The tests then run the relay's own CLI
+ * ({@code rampart tlsrpt preview|send}) against its admin port and check, from observed facts (delivery log
+ * lines and the journal, not hard-coded totals), that the reports hold exactly the sessions that happened,
+ * with the right result types, arrive by mail (DKIM verified by dkimpy, a real verifier, with its key from
+ * NSD) and by HTTPS POST (gzip, {@code application/tlsrpt+gzip}), equal to the preview; that the report
+ * mail's own session is not recorded (RPT-09); that a domain without a record gets nothing (REP-02); and
+ * (acceptance 3) that a SIGKILL loses no recorded session and a report whose endpoint failed is sent again
+ * later under the same report id. Ordered: sending needs the day, RPT-09 needs the sent mail.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TlsRptIT {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final String REPORTS = "reports.test";
+    static final String RUA_MAILBOX = "rua@" + REPORTS;
+    static final String NO_POLICY = "nopolicy.test";
+    static final String SUBMITTER = "sender.test";
+    static final String CONTACT = "tlsrpt@" + SUBMITTER;
+    static final String SELECTOR = "tlsrpt2026";
+    static final String ORGANIZATION = "Rampart e2e";
+
+    /** The case domains whose sessions happen today, and whether each publishes {@code _smtp._tls}. */
+    static final List<StsWorld.Case> REPORTED = List.of(StsWorld.Case.ENFORCE, StsWorld.Case.UNTRUSTED,
+            StsWorld.Case.TESTING, StsWorld.Case.NOT_FOUND, StsWorld.Case.DANE_AND_STS, StsWorld.Case.DANE_FAILS);
+    /** Delivered to (sts, wildcard) but publishes no {@code _smtp._tls}: REP-02. */
+    static final StsWorld.Case UNREPORTED = StsWorld.Case.WILDCARD;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Path dir;
+    private StsWorld world;
+    private PostfixReceiver reportsMx;
+    private ReportCollector collector;
+    private RampartProcess relay;
+    private LocalDate today;
+    /** Every report domain of the day with the delivery log lines of its sessions. */
+    private final Map<String, List<DeliveryLogLine>> linesByDomain = new LinkedHashMap<>();
+
+    @BeforeAll
+    void startWorld(@TempDir Path tempDir) throws Exception {
+        dir = tempDir;
+        KeyPair dkim = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path dkimKey = dir.resolve("dkim-" + SELECTOR + ".pem");
+        Files.writeString(dkimKey, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(dkim.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+        world = StsWorld.start(dir.resolve("world"), (ca, zones, worldDir, closeWithWorld) -> {
+            reportsMx = PostfixReceiver.builder("mx." + REPORTS).domains(REPORTS, NO_POLICY)
+                    .start(worldDir.resolve("reports-mx"));
+            closeWithWorld.accept(reportsMx);
+            collector = ReportCollector.start(REPORTS, TestCertificates.issued(REPORTS, ca, worldDir.resolve("reports-cert")),
+                    worldDir.resolve("reports-https"));
+            closeWithWorld.accept(collector);
+            String rua = "v=TLSRPTv1; rua=mailto:" + RUA_MAILBOX + "," + collector.uri();
+            for (StsWorld.Case c : REPORTED) {
+                zones.txt("_smtp._tls." + c.domain(), rua);
+            }
+            zones.zone(REPORTS).zone(NO_POLICY).zone(SUBMITTER)
+                    .mx(REPORTS, 10, "mx." + REPORTS).a("mx." + REPORTS, reportsMx.address())
+                    .a(REPORTS, collector.address())
+                    .mx(NO_POLICY, 10, "mx." + REPORTS)
+                    .txt("_smtp._tls." + NO_POLICY, rua)
+                    .txt(SELECTOR + "._domainkey." + SUBMITTER, DkimSigner.dnsRecord(dkim.getPublic()));
+        });
+        relay = world.relay(dir.resolve("relay")).tlsrpt(CONTACT, ORGANIZATION, SELECTOR, dkimKey).start();
+        today = LocalDate.now(ZoneOffset.UTC);
+
+        List<String> recipients = new ArrayList<>();
+        for (StsWorld.Case c : REPORTED) {
+            recipients.add(c.recipient());
+        }
+        recipients.add(StsWorld.Case.ENFORCE.recipient("second"));
+        recipients.add(UNREPORTED.recipient());
+        recipients.add("rcpt@" + NO_POLICY);
+        for (String rcpt : recipients) {
+            String tag = "tlsrpt-" + rcpt.replace('@', '-');
+            String queueId = DaneCases.submit(relay, rcpt, tag);
+            DeliveryLogLine line = relay.awaitDelivery("the attempt for " + rcpt,
+                    l -> l.queueId().equals(queueId) && l.rcpt().equals(rcpt), WAIT);
+            linesByDomain.computeIfAbsent(domainOf(rcpt), d -> new ArrayList<>()).add(line);
+        }
+        // The day must not straddle midnight UTC, or the journal and the reports would split it.
+        assertThat(LocalDate.now(ZoneOffset.UTC)).as("the test ran across midnight UTC").isEqualTo(today);
+    }
+
+    @AfterAll
+    void stopWorld() throws Exception {
+        try {
+            if (relay != null) {
+                relay.close();
+            }
+        } finally {
+            if (world != null) {
+                world.close();
+            }
+        }
+    }
+
+    /**
+     * Acceptance 1 and 4 (preview side), RPT-01/07, REP-02/05/06: the preview has one report per report
+     * domain of the day; each one's session count equals the relay's delivery attempts for the domain and
+     * the journal's lines for it; failures are the attempts that stayed queued plus the testing-mode audits;
+     * result types as the RPT-06 table says; the domain without {@code _smtp._tls} will not be sent.
+     */
+    @Test
+    @Order(1)
+    void acceptance1_previewCountsEverySessionOfTheDayWithTheRightResultTypes() throws Exception {
+        JsonNode preview = preview(Optional.empty());
+        Map<String, JsonNode> byDomain = reportsByDomain(preview);
+        assertThat(byDomain.keySet()).as("%s", preview).containsExactlyInAnyOrderElementsOf(linesByDomain.keySet());
+        Map<String, Long> journal = journalSessions();
+        for (Map.Entry<String, List<DeliveryLogLine>> e : linesByDomain.entrySet()) {
+            String domain = e.getKey();
+            JsonNode r = byDomain.get(domain);
+            long attempts = e.getValue().size();
+            long failed = e.getValue().stream().filter(l -> !l.status().equals("sent") || !l.get("audit").isEmpty()).count();
+            assertThat(journal.getOrDefault(domain, 0L)).as("RPT-01: journal lines of %s", domain).isEqualTo(attempts);
+            // "sessions" sums every policy's counts: a session under two policies counts in each of them.
+            assertThat(r.path("sessions").asLong()).as("sessions of %s: %s", domain, r)
+                    .isEqualTo(journalResults().getOrDefault(domain, 0L));
+            JsonNode report = r.path("report");
+            assertThat(report.path("policies").isArray()).as("%s", report).isTrue();
+            assertThat(report.path("report-id").asText()).isEqualTo(r.path("report_id").asText());
+            assertThat(report.path("organization-name").asText()).isEqualTo(ORGANIZATION);
+            assertThat(report.path("contact-info").asText()).isEqualTo(CONTACT);
+            assertThat(report.path("date-range").path("start-datetime").asText()).isEqualTo(today + "T00:00:00Z");
+            assertThat(report.path("date-range").path("end-datetime").asText()).isEqualTo(today + "T23:59:59Z");
+            // The policy that decided: its summary holds every session (one policy per session here).
+            JsonNode deciding = decidingPolicy(domain, report);
+            assertThat(count(deciding, "total-successful-session-count") + count(deciding, "total-failure-session-count"))
+                    .as("%s", deciding).isEqualTo(attempts);
+            // RPT-10: with a _mta-sts record but no policy (404), every attempt is also an sts failure.
+            boolean fetchFails = domain.equals(StsWorld.Case.NOT_FOUND.domain());
+            assertThat(count(deciding, "total-failure-session-count")).as("failures of %s: %s", domain, deciding)
+                    .isEqualTo(fetchFails ? attempts : failed);
+            long detailSum = 0;
+            for (JsonNode d : deciding.path("failure-details")) {
+                detailSum += d.path("failed-session-count").asLong();
+                assertThat(d.path("failed-session-count").isIntegralNumber()).as("%s", d).isTrue();
+            }
+            assertThat(detailSum).as("RPT-07: %s", deciding)
+                    .isGreaterThanOrEqualTo(count(deciding, "total-failure-session-count"));
+            boolean published = !domain.equals(UNREPORTED.domain());
+            assertThat(r.path("will_send").asBoolean()).as("REP-02: %s", r).isEqualTo(published);
+            if (published) {
+                assertThat(texts(r.path("rua"))).as("%s", r).containsExactly("mailto:" + RUA_MAILBOX, collector.uri());
+            }
+        }
+
+        assertThat(resultTypes(byDomain, StsWorld.Case.UNTRUSTED.domain(), "sts")).containsExactly("certificate-not-trusted");
+        assertThat(resultTypes(byDomain, StsWorld.Case.TESTING.domain(), "sts")).containsExactly("certificate-not-trusted");
+        assertThat(resultTypes(byDomain, StsWorld.Case.DANE_FAILS.domain(), "tlsa")).containsExactly("tlsa-invalid");
+        assertThat(resultTypes(byDomain, StsWorld.Case.NOT_FOUND.domain(), "sts")).containsExactly("sts-policy-fetch-error");
+        assertThat(resultTypes(byDomain, StsWorld.Case.ENFORCE.domain(), "sts")).isEmpty();
+        assertThat(resultTypes(byDomain, StsWorld.Case.DANE_AND_STS.domain(), "tlsa")).isEmpty();
+        assertThat(resultTypes(byDomain, NO_POLICY, "no-policy-found")).isEmpty();
+        // The 404 case went out opportunistically: those sessions are also no-policy-found successes (RPT-05).
+        String notFound = StsWorld.Case.NOT_FOUND.domain();
+        JsonNode none = policyOfType(notFound, byDomain.get(notFound).path("report"), "no-policy-found");
+        assertThat(count(none, "total-successful-session-count")).as("%s", none)
+                .isEqualTo(linesByDomain.get(notFound).stream().filter(l -> l.status().equals("sent")).count());
+        assertThat(none.path("policy").path("policy-domain").asText()).as("RPT-05: %s", none).isEqualTo(notFound);
+        JsonNode sts = policy(byDomain, StsWorld.Case.ENFORCE.domain(), "sts");
+        assertThat(texts(sts.path("policy").path("policy-string"))).as("RPT-03: %s", sts)
+                .containsExactly("version: STSv1", "mode: enforce", "mx: mx.enforce.test", "max_age: " + StsWorld.MAX_AGE);
+        JsonNode tlsa = policy(byDomain, StsWorld.Case.DANE_FAILS.domain(), "tlsa");
+        assertThat(texts(tlsa.path("policy").path("policy-string"))).as("RPT-04: %s", tlsa)
+                .containsExactlyElementsOf(world.tlsa(StsWorld.Case.DANE_FAILS.mxHost()));
+    }
+
+    /**
+     * Acceptance 1, 2 and 4, REP-08..11, REP-13/14: {@code rampart tlsrpt send} mails every published report
+     * to the rua mailbox (multipart/report, gzipped JSON equal to the preview, DKIM verified by dkimpy with
+     * the key from NSD, and failing when the message is altered) and posts it to the HTTPS endpoint
+     * (application/tlsrpt+gzip, the same JSON); nothing goes anywhere for the domain without a record.
+     */
+    @Test
+    @Order(2)
+    void acceptance2_sendMailsAndPostsEveryReportAsPreviewedAndTheMailPassesDkim() throws Exception {
+        Map<String, JsonNode> previewed = reportsByDomain(preview(Optional.empty()));
+        Tools.Result sent = relay.cli("tlsrpt", "send", "--date", today.toString(), "--json");
+        assertThat(sent.exitCode()).as(sent.output()).isZero();
+        JsonNode summary = JSON.readTree(sent.stdout());
+        long published = previewed.values().stream().filter(r -> r.path("will_send").asBoolean()).count();
+        assertThat(summary.path("reports").asLong()).as(sent.output()).isEqualTo(previewed.size());
+        assertThat(summary.path("destinations").asLong()).as(sent.output()).isEqualTo(2 * published);
+        assertThat(summary.path("delivered").asLong()).as(sent.output()).isEqualTo(2 * published);
+        assertThat(summary.path("without_record").asLong()).as(sent.output()).isEqualTo(1);
+
+        List<MaildirMessage> mails = Await.until(published + " report mails", WAIT, () -> {
+            List<MaildirMessage> m = reportsMx.messagesFor(RUA_MAILBOX);
+            return m.size() >= published ? Optional.of(m) : Optional.empty();
+        }, () -> relay.diagnostics() + reportsMx.diagnostics());
+        assertThat(mails).hasSize((int) published);
+        List<ReportCollector.Post> posts = collector.posts();
+        assertThat(posts).as(collector.diagnostics()).hasSize((int) published);
+
+        for (Map.Entry<String, JsonNode> e : previewed.entrySet()) {
+            String domain = e.getKey();
+            JsonNode expected = e.getValue().path("report");
+            List<MaildirMessage> forDomain = mails.stream()
+                    .filter(m -> m.header("TLS-Report-Domain").orElse("").equals(domain)).toList();
+            List<ReportCollector.Post> postedForDomain = new ArrayList<>();
+            for (ReportCollector.Post p : posts) {
+                if (gunzipJson(p.body()).path("report-id").asText().equals(expected.path("report-id").asText())) {
+                    postedForDomain.add(p);
+                }
+            }
+            if (!e.getValue().path("will_send").asBoolean()) {
+                assertThat(forDomain).as("REP-02: no mail for %s", domain).isEmpty();
+                assertThat(postedForDomain).as("REP-02: no POST for %s", domain).isEmpty();
+                continue;
+            }
+            MaildirMessage mail = single(forDomain, domain);
+            assertThat(mail.header("TLS-Report-Submitter")).as("REP-09").contains(SUBMITTER);
+            assertThat(mail.header("Subject").orElse("")).as("REP-10").isEqualTo("Report Domain: " + domain
+                    + " Submitter: " + SUBMITTER + " Report-ID: <" + expected.path("report-id").asText() + ">");
+            assertThat(mail.header("Content-Type").orElse("")).as("REP-08")
+                    .startsWith("multipart/report").contains("report-type=\"tlsrpt\"");
+            ReportPart part = reportPart(mail);
+            assertThat(part.fileName()).as("REP-16").isEqualTo(e.getValue().path("file_name").asText());
+            assertThat(gunzipJson(part.gzipped())).as("the mailed report of %s equals the preview", domain)
+                    .isEqualTo(expected);
+            assertThat(mail.headers("Received").get(0)).as("REP-12: STARTTLS is still tried").contains("(using TLS");
+
+            String signature = mail.header("DKIM-Signature").orElseThrow(() -> new AssertionError("REP-11: unsigned"));
+            assertThat(signature).as("REP-11").contains("d=" + SUBMITTER).contains("s=" + SELECTOR).doesNotContain("l=")
+                    .containsIgnoringCase("tls-report-domain").containsIgnoringCase("tls-report-submitter");
+            assertThat(dkimVerify(mail.raw(), domain)).as("dkimpy on the report mail for %s", domain).isTrue();
+            byte[] altered = mail.text().replace("Report Domain: " + domain, "Report Domain: x" + domain)
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(dkimVerify(altered, domain + "-altered")).as("dkimpy on an altered Subject").isFalse();
+
+            ReportCollector.Post post = single(postedForDomain, domain);
+            assertThat(post.method()).isEqualTo("POST");
+            assertThat(post.status()).isEqualTo(200);
+            assertThat(post.contentType()).as("REP-13").isEqualTo("application/tlsrpt+gzip");
+            assertThat(gunzipJson(post.body())).as("the posted report of %s equals the preview", domain).isEqualTo(expected);
+        }
+    }
+
+    /**
+     * RPT-09, "a domain whose only traffic is reports gets no report about them": the report mails were
+     * delivered to {@value #REPORTS} (their lines say sent), yet the day's preview still has no report for it.
+     */
+    @Test
+    @Order(3)
+    void rpt09_theReportMailsOwnSessionsAreNotRecorded() throws Exception {
+        DeliveryLogLine line = relay.awaitDelivery("a report mail to " + RUA_MAILBOX,
+                l -> l.rcpt().equals(RUA_MAILBOX) && l.status().equals("sent"), WAIT);
+        assertThat(line.tls()).as(line.raw()).isNotEqualTo("none");
+        Map<String, JsonNode> byDomain = reportsByDomain(preview(Optional.empty()));
+        assertThat(byDomain).as("RPT-09").doesNotContainKey(REPORTS);
+        assertThat(byDomain.keySet()).containsExactlyInAnyOrderElementsOf(linesByDomain.keySet());
+        assertThat(journalSessions()).doesNotContainKey(REPORTS);
+    }
+
+    /**
+     * Acceptance 3: a SIGKILL loses no recorded session (the preview after restart is the same JSON); a
+     * report whose HTTPS endpoint answers 503 stays pending, and sent again once the endpoint is back it
+     * carries the same report id.
+     */
+    @Test
+    @Order(4)
+    void acceptance3_killLosesNoSessionAndAFailedReportKeepsItsIdWhenSentAgain() throws Exception {
+        JsonNode before = preview(Optional.empty());
+        relay.kill9();
+        relay.restart();
+        assertThat(preview(Optional.empty())).as("RPT-11: the journal after SIGKILL").isEqualTo(before);
+
+        String domain = StsWorld.Case.UNTRUSTED.domain();
+        String reportId = reportsByDomain(before).get(domain).path("report_id").asText();
+        int postsBefore = collector.posts().size();
+        collector.failing(true);
+        try {
+            Tools.Result failed = relay.cli("tlsrpt", "send", "--date", today.toString(), "--domain", domain, "--json");
+            assertThat(failed.exitCode()).as("a pending report: %s", failed.output()).isEqualTo(1);
+            assertThat(JSON.readTree(failed.stdout()).path("pending").asInt()).as(failed.output()).isEqualTo(1);
+        } finally {
+            collector.failing(false);
+        }
+        List<ReportCollector.Post> refused = collector.posts().subList(postsBefore, collector.posts().size());
+        assertThat(refused).as(collector.diagnostics()).singleElement()
+                .satisfies(p -> assertThat(p.status()).isEqualTo(503));
+
+        Tools.Result again = relay.cli("tlsrpt", "send", "--date", today.toString(), "--domain", domain, "--json");
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        List<ReportCollector.Post> all = collector.posts();
+        ReportCollector.Post retried = all.get(all.size() - 1);
+        assertThat(retried.status()).isEqualTo(200);
+        assertThat(gunzipJson(retried.body()).path("report-id").asText()).as("REP-15").isEqualTo(reportId);
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------
+
+    private JsonNode preview(Optional<String> domain) throws Exception {
+        List<String> args = new ArrayList<>(List.of("tlsrpt", "preview", "--date", today.toString(), "--json"));
+        domain.ifPresent(d -> args.addAll(List.of("--domain", d)));
+        Tools.Result r = relay.cli(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        JsonNode json = JSON.readTree(r.stdout());
+        assertThat(json.path("date").asText()).isEqualTo(today.toString());
+        return json;
+    }
+
+    private static Map<String, JsonNode> reportsByDomain(JsonNode preview) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (JsonNode r : preview.path("reports")) {
+            assertThat(out.put(r.path("domain").asText(), r)).as("one report per domain (REP-03): %s", preview).isNull();
+        }
+        return out;
+    }
+
+    /** Sessions per report domain, counted from today's journal file (one JSON line per session). */
+    private Map<String, Long> journalSessions() throws IOException {
+        Path file = dir.resolve("relay/spool/tlsrpt/journal/tlsrpt-" + today + ".jsonl");
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                out.merge(JSON.readTree(line).path("domain").asText(), 1L, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** Policy results per report domain in today's journal (a session may carry several, e.g. sts + none). */
+    private Map<String, Long> journalResults() throws IOException {
+        Path file = dir.resolve("relay/spool/tlsrpt/journal/tlsrpt-" + today + ".jsonl");
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                JsonNode session = JSON.readTree(line);
+                out.merge(session.path("domain").asText(), (long) session.path("results").size(), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** The policy whose type decided the domain's sessions: tlsa with TLSA records, sts with a TXT, else none. */
+    private static JsonNode decidingPolicy(String domain, JsonNode report) {
+        String type = java.util.Arrays.stream(StsWorld.Case.values()).filter(c -> c.domain().equals(domain)).findFirst()
+                .map(c -> c.tlsa() != StsWorld.Tlsa.NONE ? "tlsa" : "sts").orElse("no-policy-found");
+        return policyOfType(domain, report, type);
+    }
+
+    private static JsonNode policyOfType(String domain, JsonNode report, String type) {
+        List<JsonNode> matching = new ArrayList<>();
+        report.path("policies").forEach(p -> {
+            if (p.path("policy").path("policy-type").asText().equals(type)) {
+                matching.add(p);
+            }
+        });
+        assertThat(matching).as("one %s policy in the report of %s: %s", type, domain, report).hasSize(1);
+        return matching.get(0);
+    }
+
+    private static JsonNode policy(Map<String, JsonNode> byDomain, String domain, String type) {
+        return decidingPolicy(domain, byDomain.get(domain).path("report"));
+    }
+
+    private static List<String> resultTypes(Map<String, JsonNode> byDomain, String domain, String type) {
+        JsonNode p = policy(byDomain, domain, type);
+        assertThat(p.path("policy").path("policy-type").asText()).isEqualTo(type);
+        List<String> out = new ArrayList<>();
+        p.path("failure-details").forEach(d -> out.add(d.path("result-type").asText()));
+        return out;
+    }
+
+    private static long count(JsonNode policy, String field) {
+        JsonNode n = policy.path("summary").path(field);
+        assertThat(n.isIntegralNumber()).as("REP-05: %s is an integer in %s", field, policy).isTrue();
+        return n.asLong();
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static String domainOf(String address) {
+        return address.substring(address.indexOf('@') + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private static <T> T single(List<T> items, String domain) {
+        assertThat(items).as("exactly one for %s", domain).hasSize(1);
+        return items.get(0);
+    }
+
+    private static JsonNode gunzipJson(byte[] gzipped) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
+            return JSON.readTree(in.readAllBytes());
+        }
+    }
+
+    record ReportPart(String fileName, byte[] gzipped) {}
+
+    /** The {@code application/tlsrpt+gzip} part of a report mail: its file name and decoded bytes. */
+    private static ReportPart reportPart(MaildirMessage mail) {
+        String contentType = mail.header("Content-Type").orElseThrow();
+        int b = contentType.indexOf("boundary=\"");
+        assertThat(b).as(contentType).isPositive();
+        String boundary = contentType.substring(b + 10, contentType.indexOf('"', b + 10));
+        List<ReportPart> found = new ArrayList<>();
+        for (String part : mail.body().replace("\r\n", "\n").split("\n--" + java.util.regex.Pattern.quote(boundary))) {
+            int end = part.indexOf("\n\n");
+            if (end < 0) {
+                continue;
+            }
+            String head = part.substring(0, end).replace("\n ", " ").toLowerCase(Locale.ROOT);
+            if (!head.contains("content-type: application/tlsrpt+gzip")) {
+                continue;
+            }
+            assertThat(head).contains("content-transfer-encoding: base64").contains("content-disposition: attachment");
+            String original = part.substring(0, end).replace("\n ", " ");
+            int f = original.indexOf("filename=\"");
+            String name = original.substring(f + 10, original.indexOf('"', f + 10));
+            found.add(new ReportPart(name, Base64.getMimeDecoder().decode(part.substring(end + 2).strip())));
+        }
+        assertThat(found).as("one application/tlsrpt+gzip part in%n%s", mail.text()).hasSize(1);
+        return found.get(0);
+    }
+
+    /**
+     * Verifies the message's DKIM signature with dkimpy (Debian's python3-dkim), its key looked up with
+     * {@code dig} at the test NSD (never the system resolver): true when dkimpy accepts it.
+     */
+    private boolean dkimVerify(byte[] message, String name) throws Exception {
+        Path msg = dir.resolve("dkim-" + name + ".eml");
+        Files.write(msg, message);
+        Path script = dir.resolve("dkimverify.py");
+        Files.writeString(script, """
+                import re, subprocess, sys
+                import dkim
+                server, port, path = sys.argv[1], sys.argv[2], sys.argv[3]
+                def dnsfunc(name, timeout=5):
+                    n = name.decode() if isinstance(name, bytes) else name
+                    out = subprocess.run(["dig", "@" + server, "-p", port, "+short", "+norecurse", "TXT", n.rstrip(".")],
+                                         capture_output=True, text=True, check=True).stdout
+                    return "".join(re.findall(r'"((?:[^"\\\\]|\\\\.)*)"', out)).encode()
+                ok = dkim.verify(open(path, "rb").read(), dnsfunc=dnsfunc)
+                print("pass" if ok else "fail")
+                sys.exit(0 if ok else 1)
+                """, StandardCharsets.UTF_8);
+        HostTools.require("dig", "bind9-dnsutils");
+        Tools.Result r = Tools.run(Duration.ofSeconds(30), "/usr/bin/python3", script.toString(),
+                world.nsd().address().getHostAddress(), String.valueOf(world.nsd().port()), msg.toString());
+        assertThat(r.stdout().strip()).as("dkimpy ran: %s", r.output()).isIn("pass", "fail");
+        return r.exitCode() == 0;
+    }
+}

@@ -326,6 +326,14 @@ class TlsRptIT {
         List<ReportCollector.Post> refused = collector.posts().subList(postsBefore, collector.posts().size());
         assertThat(refused).as(collector.diagnostics()).singleElement()
                 .satisfies(p -> assertThat(p.status()).isEqualTo(503));
+        // REP-15: the failed report waits in the outbox, and a crash does not lose it.
+        relay.kill9();
+        relay.restart();
+        JsonNode waiting = single(outbox(), domain);
+        assertThat(waiting.path("report_id").asText()).as("%s", waiting).isEqualTo(reportId);
+        assertThat(waiting.path("destination").asText()).as("%s", waiting).isEqualTo(collector.uri());
+        assertThat(waiting.path("attempts").asInt()).as("%s", waiting).isEqualTo(1);
+        assertThat(waiting.path("last_error").asText()).as("%s", waiting).contains("503");
 
         Tools.Result again = relay.cli("tlsrpt", "send", "--date", today.toString(), "--domain", domain, "--json");
         assertThat(again.exitCode()).as(again.output()).isZero();
@@ -333,6 +341,19 @@ class TlsRptIT {
         ReportCollector.Post retried = all.get(all.size() - 1);
         assertThat(retried.status()).isEqualTo(200);
         assertThat(gunzipJson(retried.body()).path("report-id").asText()).as("REP-15").isEqualTo(reportId);
+        assertThat(outbox()).as("delivered reports leave the outbox").isEmpty();
+    }
+
+    /** The relay's pending reports (REP-15), one JSON file each. */
+    private List<JsonNode> outbox() throws IOException {
+        Path outbox = dir.resolve("relay/spool/tlsrpt/outbox");
+        List<JsonNode> out = new ArrayList<>();
+        try (var files = Files.list(outbox)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                out.add(JSON.readTree(f.toFile()));
+            }
+        }
+        return out;
     }
 
     // --- helpers -------------------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ final class RampartProcess implements AutoCloseable {
         private Path policyMap;
         private String enforcement = "";
         private String tlsrpt = "";
+        private Path dkimKeys;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -141,6 +142,12 @@ final class RampartProcess implements AutoCloseable {
             return this;
         }
 
+        /** dkim.keys: "<domain> <selector> <key-file>" lines; relayed mail from those domains is signed. */
+        Builder dkimKeys(Path file) {
+            dkimKeys = file;
+            return this;
+        }
+
         RampartProcess start() throws IOException, InterruptedException {
             Files.createDirectories(dir);
             int smtpPort = HostTools.freePort();
@@ -168,6 +175,7 @@ final class RampartProcess implements AutoCloseable {
                     .append(policyMap == null ? "" : "  policy-map: \"" + policyMap + "\"\n")
                     .append(enforcement.isEmpty() ? "" : "  enforcement: " + enforcement + "\n")
                     .append(tlsrpt)
+                    .append(dkimKeys == null ? "" : "dkim:\n  keys: \"" + dkimKeys + "\"\n")
                     .append("delivery:\n")
                     .append("  port: 25\n")
                     .append("log:\n")

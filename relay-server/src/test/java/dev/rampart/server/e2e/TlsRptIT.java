@@ -61,6 +61,8 @@ class TlsRptIT {
     static final String SUBMITTER = "sender.test";
     static final String CONTACT = "tlsrpt@" + SUBMITTER;
     static final String SELECTOR = "tlsrpt2026";
+    /** The selector of {@code dkim.keys}' key for {@value #SUBMITTER}, which signs relayed mail from it. */
+    static final String MAIL_SELECTOR = "mail2026";
     static final String ORGANIZATION = "Rampart e2e";
 
     /** The case domains whose sessions happen today, and whether each publishes {@code _smtp._tls}. */
@@ -84,10 +86,12 @@ class TlsRptIT {
     void startWorld(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         KeyPair dkim = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        Path dkimKey = dir.resolve("dkim-" + SELECTOR + ".pem");
-        Files.writeString(dkimKey, "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(dkim.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+        Path dkimKey = pem(dkim, dir.resolve("dkim-" + SELECTOR + ".pem"));
+        KeyPair mailKey = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        pem(mailKey, dir.resolve("dkim-" + MAIL_SELECTOR + ".pem"));
+        Path dkimKeys = dir.resolve("dkim-keys");
+        Files.writeString(dkimKeys, SUBMITTER + " " + MAIL_SELECTOR + " dkim-" + MAIL_SELECTOR + ".pem\n",
+                StandardCharsets.US_ASCII);
         world = StsWorld.start(dir.resolve("world"), (ca, zones, worldDir, closeWithWorld) -> {
             reportsMx = PostfixReceiver.builder("mx." + REPORTS).domains(REPORTS, NO_POLICY)
                     .start(worldDir.resolve("reports-mx"));
@@ -104,9 +108,11 @@ class TlsRptIT {
                     .a(REPORTS, collector.address())
                     .mx(NO_POLICY, 10, "mx." + REPORTS)
                     .txt("_smtp._tls." + NO_POLICY, rua)
-                    .txt(SELECTOR + "._domainkey." + SUBMITTER, DkimSigner.dnsRecord(dkim.getPublic()));
+                    .txt(SELECTOR + "._domainkey." + SUBMITTER, DkimSigner.dnsRecord(dkim.getPublic()))
+                    .txt(MAIL_SELECTOR + "._domainkey." + SUBMITTER, DkimSigner.dnsRecord(mailKey.getPublic()));
         });
-        relay = world.relay(dir.resolve("relay")).tlsrpt(CONTACT, ORGANIZATION, SELECTOR, dkimKey).start();
+        relay = world.relay(dir.resolve("relay")).tlsrpt(CONTACT, ORGANIZATION, SELECTOR, dkimKey).dkimKeys(dkimKeys)
+                .start();
         today = LocalDate.now(ZoneOffset.UTC);
 
         List<String> recipients = new ArrayList<>();
@@ -125,6 +131,13 @@ class TlsRptIT {
         }
         // The day must not straddle midnight UTC, or the journal and the reports would split it.
         assertThat(LocalDate.now(ZoneOffset.UTC)).as("the test ran across midnight UTC").isEqualTo(today);
+    }
+
+    private static Path pem(KeyPair keys, Path file) throws IOException {
+        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(keys.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+        return file;
     }
 
     @AfterAll
@@ -204,6 +217,13 @@ class TlsRptIT {
         assertThat(count(none, "total-successful-session-count")).as("%s", none)
                 .isEqualTo(linesByDomain.get(notFound).stream().filter(l -> l.status().equals("sent")).count());
         assertThat(none.path("policy").path("policy-domain").asText()).as("RPT-05: %s", none).isEqualTo(notFound);
+        // RPT-02/12: who failed where, as the delivery saw it.
+        StsWorld.Case untrusted = StsWorld.Case.UNTRUSTED;
+        JsonNode detail = policy(byDomain, untrusted.domain(), "sts").path("failure-details").path(0);
+        assertThat(detail.path("receiving-mx-hostname").asText()).as("%s", detail).isEqualTo(untrusted.mxHost());
+        assertThat(detail.path("receiving-ip").asText()).as("%s", detail)
+                .isEqualTo(world.mxAddress(untrusted).getHostAddress());
+        assertThat(detail.path("sending-mta-ip").asText()).as("%s", detail).isEqualTo("127.0.0.1");
         JsonNode sts = policy(byDomain, StsWorld.Case.ENFORCE.domain(), "sts");
         assertThat(texts(sts.path("policy").path("policy-string"))).as("RPT-03: %s", sts)
                 .containsExactly("version: STSv1", "mode: enforce", "mx: mx.enforce.test", "max_age: " + StsWorld.MAX_AGE);
@@ -267,7 +287,8 @@ class TlsRptIT {
                     .isEqualTo(expected);
             assertThat(mail.headers("Received").get(0)).as("REP-12: STARTTLS is still tried").contains("(using TLS");
 
-            String signature = mail.header("DKIM-Signature").orElseThrow(() -> new AssertionError("REP-11: unsigned"));
+            String signature = mail.headers("DKIM-Signature").stream().filter(h -> h.contains("s=" + SELECTOR))
+                    .findFirst().orElseThrow(() -> new AssertionError("REP-11: not signed with the tlsrpt.dkim key"));
             assertThat(signature).as("REP-11").contains("d=" + SUBMITTER).contains("s=" + SELECTOR).doesNotContain("l=")
                     .containsIgnoringCase("tls-report-domain").containsIgnoringCase("tls-report-submitter");
             assertThat(dkimVerify(mail.raw(), domain)).as("dkimpy on the report mail for %s", domain).isTrue();
@@ -281,6 +302,24 @@ class TlsRptIT {
             assertThat(post.contentType()).as("REP-13").isEqualTo("application/tlsrpt+gzip");
             assertThat(gunzipJson(post.body())).as("the posted report of %s equals the preview", domain).isEqualTo(expected);
         }
+    }
+
+    /**
+     * {@code dkim.keys}: relayed mail whose {@code From:} domain has a key is signed at delivery, and a real
+     * verifier (dkimpy, the key from NSD) accepts the signature as the receiver stored the message.
+     */
+    @Test
+    @Order(2)
+    void dkimKeysSignRelayedMailFromTheirDomain() throws Exception {
+        StsWorld.Case c = StsWorld.Case.ENFORCE;
+        MaildirMessage got = world.receiver(c).awaitMessage(c.recipient(),
+                m -> m.header("Subject").orElse("").equals("tlsrpt-" + c.recipient().replace('@', '-')), WAIT);
+        assertThat(got.headers("DKIM-Signature")).as(got.text()).singleElement()
+                .satisfies(h -> assertThat(h).contains("d=" + SUBMITTER).contains("s=" + MAIL_SELECTOR)
+                        .contains("a=ed25519-sha256"));
+        assertThat(dkimVerify(got.raw(), "relayed")).as("dkimpy on relayed mail:%n%s", got.text()).isTrue();
+        byte[] altered = got.text().replaceFirst("\n\n", "\n\nX").getBytes(StandardCharsets.UTF_8);
+        assertThat(dkimVerify(altered, "relayed-altered")).as("dkimpy on an altered body").isFalse();
     }
 
     /**
@@ -487,8 +526,8 @@ class TlsRptIT {
     }
 
     /**
-     * Verifies the message's DKIM signature with dkimpy (Debian's python3-dkim), its key looked up with
-     * {@code dig} at the test NSD (never the system resolver): true when dkimpy accepts it.
+     * Verifies every DKIM signature of the message with dkimpy (Debian's python3-dkim), its key looked up with
+     * {@code dig} at the test NSD (never the system resolver): true when there is one and dkimpy accepts each.
      */
     private boolean dkimVerify(byte[] message, String name) throws Exception {
         Path msg = dir.resolve("dkim-" + name + ".eml");
@@ -503,7 +542,16 @@ class TlsRptIT {
                     out = subprocess.run(["dig", "@" + server, "-p", port, "+short", "+norecurse", "TXT", n.rstrip(".")],
                                          capture_output=True, text=True, check=True).stdout
                     return "".join(re.findall(r'"((?:[^"\\\\]|\\\\.)*)"', out)).encode()
-                ok = dkim.verify(open(path, "rb").read(), dnsfunc=dnsfunc)
+                data = open(path, "rb").read()
+                head = re.split(rb"\\r?\\n\\r?\\n", data, maxsplit=1)[0]
+                count = len(re.findall(rb"(?im)^dkim-signature:", head))
+                def valid(i):
+                    try:
+                        return dkim.DKIM(data).verify(idx=i, dnsfunc=dnsfunc)
+                    except dkim.DKIMException as e:
+                        print(e, file=sys.stderr)
+                        return False
+                ok = count > 0 and all(valid(i) for i in range(count))
                 print("pass" if ok else "fail")
                 sys.exit(0 if ok else 1)
                 """, StandardCharsets.UTF_8);

@@ -129,6 +129,10 @@ class TlsRptIT {
                     l -> l.queueId().equals(queueId) && l.rcpt().equals(rcpt), WAIT);
             linesByDomain.computeIfAbsent(domainOf(rcpt), d -> new ArrayList<>()).add(line);
         }
+        // A session is journaled when it ends, which may be just after its delivery line was written.
+        long attempts = linesByDomain.values().stream().mapToLong(List::size).sum();
+        Await.untilTrue("the journal to hold " + attempts + " sessions", WAIT,
+                () -> journalSessions().values().stream().mapToLong(Long::longValue).sum() >= attempts, relay::diagnostics);
         // The day must not straddle midnight UTC, or the journal and the reports would split it.
         assertThat(LocalDate.now(ZoneOffset.UTC)).as("the test ran across midnight UTC").isEqualTo(today);
     }
@@ -256,7 +260,7 @@ class TlsRptIT {
             return m.size() >= published ? Optional.of(m) : Optional.empty();
         }, () -> relay.diagnostics() + reportsMx.diagnostics());
         assertThat(mails).hasSize((int) published);
-        List<ReportCollector.Post> posts = collector.posts();
+        List<ReportCollector.Post> posts = awaitPosts((int) published);
         assertThat(posts).as(collector.diagnostics()).hasSize((int) published);
 
         for (Map.Entry<String, JsonNode> e : previewed.entrySet()) {
@@ -362,7 +366,8 @@ class TlsRptIT {
         } finally {
             collector.failing(false);
         }
-        List<ReportCollector.Post> refused = collector.posts().subList(postsBefore, collector.posts().size());
+        List<ReportCollector.Post> afterFailure = awaitPosts(postsBefore + 1);
+        List<ReportCollector.Post> refused = afterFailure.subList(postsBefore, afterFailure.size());
         assertThat(refused).as(collector.diagnostics()).singleElement()
                 .satisfies(p -> assertThat(p.status()).isEqualTo(503));
         // REP-15: the failed report waits in the outbox, and a crash does not lose it.
@@ -376,7 +381,8 @@ class TlsRptIT {
 
         Tools.Result again = relay.cli("tlsrpt", "send", "--date", today.toString(), "--domain", domain, "--json");
         assertThat(again.exitCode()).as(again.output()).isZero();
-        List<ReportCollector.Post> all = collector.posts();
+        List<ReportCollector.Post> all = awaitPosts(afterFailure.size() + 1);
+        assertThat(all).hasSize(afterFailure.size() + 1);
         ReportCollector.Post retried = all.get(all.size() - 1);
         assertThat(retried.status()).isEqualTo(200);
         assertThat(gunzipJson(retried.body()).path("report-id").asText()).as("REP-15").isEqualTo(reportId);
@@ -396,6 +402,14 @@ class TlsRptIT {
     }
 
     // --- helpers -------------------------------------------------------------------------------------------
+
+    /** nginx logs a request when it is done with it, which may be just after the relay has its answer. */
+    private List<ReportCollector.Post> awaitPosts(int atLeast) throws InterruptedException {
+        return Await.until(atLeast + " request(s) in the report endpoint's log", WAIT, () -> {
+            List<ReportCollector.Post> p = collector.posts();
+            return p.size() >= atLeast ? Optional.of(p) : Optional.empty();
+        }, collector::diagnostics);
+    }
 
     private JsonNode preview(Optional<String> domain) throws Exception {
         List<String> args = new ArrayList<>(List.of("tlsrpt", "preview", "--date", today.toString(), "--json"));
@@ -419,6 +433,9 @@ class TlsRptIT {
     private Map<String, Long> journalSessions() throws IOException {
         Path file = dir.resolve("relay/spool/tlsrpt/journal/tlsrpt-" + today + ".jsonl");
         Map<String, Long> out = new LinkedHashMap<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
                 out.merge(JSON.readTree(line).path("domain").asText(), 1L, Long::sum);

@@ -343,9 +343,10 @@ class TlsRptIT {
     }
 
     /**
-     * Acceptance 3: a SIGKILL loses no recorded session (the preview after restart is the same JSON); a
-     * report whose HTTPS endpoint answers 503 stays pending, and sent again once the endpoint is back it
-     * carries the same report id.
+     * Acceptance 3: a SIGKILL loses no recorded session (the preview after restart is the same JSON) and
+     * sessions after the restart join the same day; a report whose HTTPS endpoint answers 503 stays pending
+     * in the outbox (across another SIGKILL), and sent again once the endpoint is back it carries the same
+     * report id.
      */
     @Test
     @Order(4)
@@ -354,6 +355,20 @@ class TlsRptIT {
         relay.kill9();
         relay.restart();
         assertThat(preview(Optional.empty())).as("RPT-11: the journal after SIGKILL").isEqualTo(before);
+
+        // The day goes on after the restart: a new session is appended to the same day's journal and report.
+        StsWorld.Case enforce = StsWorld.Case.ENFORCE;
+        long journaled = journalSessions().get(enforce.domain());
+        String rcpt = enforce.recipient("after-restart");
+        String queueId = DaneCases.submit(relay, rcpt, "tlsrpt-after-restart");
+        relay.awaitDelivery("the attempt for " + rcpt, l -> l.queueId().equals(queueId) && l.status().equals("sent"), WAIT);
+        Await.untilTrue("the new session in the journal", WAIT,
+                () -> journalSessions().get(enforce.domain()) == journaled + 1, relay::diagnostics);
+        JsonNode grown = reportsByDomain(preview(Optional.empty())).get(enforce.domain());
+        JsonNode was = reportsByDomain(before).get(enforce.domain());
+        assertThat(grown.path("report_id").asText()).as("one report per day and domain").isEqualTo(was.path("report_id").asText());
+        assertThat(count(decidingPolicy(enforce.domain(), grown.path("report")), "total-successful-session-count"))
+                .isEqualTo(count(decidingPolicy(enforce.domain(), was.path("report")), "total-successful-session-count") + 1);
 
         String domain = StsWorld.Case.UNTRUSTED.domain();
         String reportId = reportsByDomain(before).get(domain).path("report_id").asText();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rampart.server.dkim.DkimSigner;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -270,7 +268,8 @@ class TlsRptIT {
                     .filter(m -> m.header("TLS-Report-Domain").orElse("").equals(domain)).toList();
             List<ReportCollector.Post> postedForDomain = new ArrayList<>();
             for (ReportCollector.Post p : posts) {
-                if (gunzipJson(p.body()).path("report-id").asText().equals(expected.path("report-id").asText())) {
+                String postedId = TlsRptEvidence.gunzipJson(p.body()).path("report-id").asText();
+                if (postedId.equals(expected.path("report-id").asText())) {
                     postedForDomain.add(p);
                 }
             }
@@ -285,9 +284,9 @@ class TlsRptIT {
                     + " Submitter: " + SUBMITTER + " Report-ID: <" + expected.path("report-id").asText() + ">");
             assertThat(mail.header("Content-Type").orElse("")).as("REP-08")
                     .startsWith("multipart/report").contains("report-type=\"tlsrpt\"");
-            ReportPart part = reportPart(mail);
+            TlsRptEvidence.ReportPart part = TlsRptEvidence.reportPart(mail);
             assertThat(part.fileName()).as("REP-16").isEqualTo(e.getValue().path("file_name").asText());
-            assertThat(gunzipJson(part.gzipped())).as("the mailed report of %s equals the preview", domain)
+            assertThat(TlsRptEvidence.gunzipJson(part.gzipped())).as("the mailed report of %s equals the preview", domain)
                     .isEqualTo(expected);
             assertThat(mail.headers("Received").get(0)).as("REP-12: STARTTLS is still tried").contains("(using TLS");
 
@@ -295,16 +294,17 @@ class TlsRptIT {
                     .findFirst().orElseThrow(() -> new AssertionError("REP-11: not signed with the tlsrpt.dkim key"));
             assertThat(signature).as("REP-11").contains("d=" + SUBMITTER).contains("s=" + SELECTOR).doesNotContain("l=")
                     .containsIgnoringCase("tls-report-domain").containsIgnoringCase("tls-report-submitter");
-            assertThat(dkimVerify(mail.raw(), domain)).as("dkimpy on the report mail for %s", domain).isTrue();
+            assertThat(dkimPasses(mail.raw(), domain)).as("dkimpy on the report mail for %s", domain).isTrue();
             byte[] altered = mail.text().replace("Report Domain: " + domain, "Report Domain: x" + domain)
                     .getBytes(StandardCharsets.UTF_8);
-            assertThat(dkimVerify(altered, domain + "-altered")).as("dkimpy on an altered Subject").isFalse();
+            assertThat(dkimPasses(altered, domain + "-altered")).as("dkimpy on an altered Subject").isFalse();
 
             ReportCollector.Post post = single(postedForDomain, domain);
             assertThat(post.method()).isEqualTo("POST");
             assertThat(post.status()).isEqualTo(200);
             assertThat(post.contentType()).as("REP-13").isEqualTo("application/tlsrpt+gzip");
-            assertThat(gunzipJson(post.body())).as("the posted report of %s equals the preview", domain).isEqualTo(expected);
+            assertThat(TlsRptEvidence.gunzipJson(post.body())).as("the posted report of %s equals the preview", domain)
+                    .isEqualTo(expected);
         }
     }
 
@@ -321,9 +321,9 @@ class TlsRptIT {
         assertThat(got.headers("DKIM-Signature")).as(got.text()).singleElement()
                 .satisfies(h -> assertThat(h).contains("d=" + SUBMITTER).contains("s=" + MAIL_SELECTOR)
                         .contains("a=ed25519-sha256"));
-        assertThat(dkimVerify(got.raw(), "relayed")).as("dkimpy on relayed mail:%n%s", got.text()).isTrue();
+        assertThat(dkimPasses(got.raw(), "relayed")).as("dkimpy on relayed mail:%n%s", got.text()).isTrue();
         byte[] altered = got.text().replaceFirst("\n\n", "\n\nX").getBytes(StandardCharsets.UTF_8);
-        assertThat(dkimVerify(altered, "relayed-altered")).as("dkimpy on an altered body").isFalse();
+        assertThat(dkimPasses(altered, "relayed-altered")).as("dkimpy on an altered body").isFalse();
     }
 
     /**
@@ -400,7 +400,7 @@ class TlsRptIT {
         assertThat(all).hasSize(afterFailure.size() + 1);
         ReportCollector.Post retried = all.get(all.size() - 1);
         assertThat(retried.status()).isEqualTo(200);
-        assertThat(gunzipJson(retried.body()).path("report-id").asText()).as("REP-15").isEqualTo(reportId);
+        assertThat(TlsRptEvidence.gunzipJson(retried.body()).path("report-id").asText()).as("REP-15").isEqualTo(reportId);
         assertThat(outbox()).as("delivered reports leave the outbox").isEmpty();
     }
 
@@ -417,6 +417,11 @@ class TlsRptIT {
     }
 
     // --- helpers -------------------------------------------------------------------------------------------
+
+    /** Every DKIM signature of {@code message} verified by dkimpy, keys from the world's NSD. */
+    private boolean dkimPasses(byte[] message, String name) throws Exception {
+        return TlsRptEvidence.dkimVerify(message, world.nsd(), dir, name);
+    }
 
     /** nginx logs a request when it is done with it, which may be just after the relay has its answer. */
     private List<ReportCollector.Post> awaitPosts(int atLeast) throws InterruptedException {
@@ -521,76 +526,5 @@ class TlsRptIT {
     private static <T> T single(List<T> items, String domain) {
         assertThat(items).as("exactly one for %s", domain).hasSize(1);
         return items.get(0);
-    }
-
-    private static JsonNode gunzipJson(byte[] gzipped) throws IOException {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
-            return JSON.readTree(in.readAllBytes());
-        }
-    }
-
-    record ReportPart(String fileName, byte[] gzipped) {}
-
-    /** The {@code application/tlsrpt+gzip} part of a report mail: its file name and decoded bytes. */
-    private static ReportPart reportPart(MaildirMessage mail) {
-        String contentType = mail.header("Content-Type").orElseThrow();
-        int b = contentType.indexOf("boundary=\"");
-        assertThat(b).as(contentType).isPositive();
-        String boundary = contentType.substring(b + 10, contentType.indexOf('"', b + 10));
-        List<ReportPart> found = new ArrayList<>();
-        for (String part : mail.body().replace("\r\n", "\n").split("\n--" + java.util.regex.Pattern.quote(boundary))) {
-            int end = part.indexOf("\n\n");
-            if (end < 0) {
-                continue;
-            }
-            String head = part.substring(0, end).replace("\n ", " ").toLowerCase(Locale.ROOT);
-            if (!head.contains("content-type: application/tlsrpt+gzip")) {
-                continue;
-            }
-            assertThat(head).contains("content-transfer-encoding: base64").contains("content-disposition: attachment");
-            String original = part.substring(0, end).replace("\n ", " ");
-            int f = original.indexOf("filename=\"");
-            String name = original.substring(f + 10, original.indexOf('"', f + 10));
-            found.add(new ReportPart(name, Base64.getMimeDecoder().decode(part.substring(end + 2).strip())));
-        }
-        assertThat(found).as("one application/tlsrpt+gzip part in%n%s", mail.text()).hasSize(1);
-        return found.get(0);
-    }
-
-    /**
-     * Verifies every DKIM signature of the message with dkimpy (Debian's python3-dkim), its key looked up with
-     * {@code dig} at the test NSD (never the system resolver): true when there is one and dkimpy accepts each.
-     */
-    private boolean dkimVerify(byte[] message, String name) throws Exception {
-        Path msg = dir.resolve("dkim-" + name + ".eml");
-        Files.write(msg, message);
-        Path script = dir.resolve("dkimverify.py");
-        Files.writeString(script, """
-                import re, subprocess, sys
-                import dkim
-                server, port, path = sys.argv[1], sys.argv[2], sys.argv[3]
-                def dnsfunc(name, timeout=5):
-                    n = name.decode() if isinstance(name, bytes) else name
-                    out = subprocess.run(["dig", "@" + server, "-p", port, "+short", "+norecurse", "TXT", n.rstrip(".")],
-                                         capture_output=True, text=True, check=True).stdout
-                    return "".join(re.findall(r'"((?:[^"\\\\]|\\\\.)*)"', out)).encode()
-                data = open(path, "rb").read()
-                head = re.split(rb"\\r?\\n\\r?\\n", data, maxsplit=1)[0]
-                count = len(re.findall(rb"(?im)^dkim-signature:", head))
-                def valid(i):
-                    try:
-                        return dkim.DKIM(data).verify(idx=i, dnsfunc=dnsfunc)
-                    except dkim.DKIMException as e:
-                        print(e, file=sys.stderr)
-                        return False
-                ok = count > 0 and all(valid(i) for i in range(count))
-                print("pass" if ok else "fail")
-                sys.exit(0 if ok else 1)
-                """, StandardCharsets.UTF_8);
-        HostTools.require("dig", "bind9-dnsutils");
-        Tools.Result r = Tools.run(Duration.ofSeconds(30), "/usr/bin/python3", script.toString(),
-                world.nsd().address().getHostAddress(), String.valueOf(world.nsd().port()), msg.toString());
-        assertThat(r.stdout().strip()).as("dkimpy ran: %s", r.output()).isIn("pass", "fail");
-        return r.exitCode() == 0;
     }
 }

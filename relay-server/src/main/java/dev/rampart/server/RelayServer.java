@@ -253,7 +253,8 @@ public final class RelayServer implements AutoCloseable {
             }
             reporter = Optional.of(new TlsRptReporter(new TlsRptReporter.Settings(settings.organizationName(),
                     settings.contactInfo(), submitter), journal, resolver, queue, this::wakeDelivery,
-                    new HttpsReportSender(webPki.context(), Duration.ofSeconds(60)), new ReportOutbox(dir), dkim, clock,
+                    new HttpsReportSender(webPki.context(),
+                            new DnsHostResolver(resolver, Duration.ofSeconds(30)), Duration.ofSeconds(60)), new ReportOutbox(dir), dkim, clock,
                     tlsrptMetrics));
         }
         if (settings.enabled() && reporter.isPresent() && settings.dkimKey() == null) {

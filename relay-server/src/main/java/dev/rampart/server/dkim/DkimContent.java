@@ -41,7 +41,9 @@ public final class DkimContent {
         }
         Optional<DkimSigner> signer;
         try (InputStream in = message.openBody()) {
-            signer = fromDomain(in).flatMap(table::signerFor);
+            List<String> fields = headerFields(in);
+            signer = fromDomain(fields).flatMap(table::signerFor)
+                    .filter(sig -> !signedBy(fields, sig.key().domain()));
         }
         if (signer.isEmpty()) {
             return message.openBody();
@@ -59,10 +61,27 @@ public final class DkimContent {
 
     /** The domain of the first address of the (single) From field, read from the header section. */
     static Optional<String> fromDomain(InputStream message) throws IOException {
+        return fromDomain(headerFields(message));
+    }
+
+    private static List<String> headerFields(InputStream message) throws IOException {
         byte[] head = message.readNBytes(DkimSigner.MAX_HEADER);
         String text = new String(head, StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
-        List<String> fields = DkimSigner.headerFields(end >= 0 ? text.substring(0, end) : text);
+        return DkimSigner.headerFields(end >= 0 ? text.substring(0, end) : text);
+    }
+
+    /**
+     * Whether the message already carries a signature of {@code domain} (our TLS-RPT mail is signed when it
+     * is written): one signature per domain is enough.
+     */
+    static boolean signedBy(List<String> fields, String domain) {
+        return fields.stream().filter(f -> f.regionMatches(true, 0, "dkim-signature:", 0, 15))
+                .map(f -> f.replaceAll("\\s+", ""))
+                .anyMatch(f -> f.toLowerCase(Locale.ROOT).matches("(?s).*[:;]d=" + java.util.regex.Pattern.quote(domain) + "(;.*|$)"));
+    }
+
+    private static Optional<String> fromDomain(List<String> fields) {
         List<String> from = fields.stream().filter(f -> f.regionMatches(true, 0, "from:", 0, 5)
                 || f.toLowerCase(Locale.ROOT).matches("^from[ \\t]*:[\\s\\S]*")).toList();
         if (from.size() != 1) {

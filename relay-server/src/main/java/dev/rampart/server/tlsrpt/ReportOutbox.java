@@ -83,6 +83,11 @@ public final class ReportOutbox {
         return out;
     }
 
+    /** The pending delivery with this key, if any. */
+    public java.util.Optional<PendingReport> get(String key) throws IOException {
+        return all().stream().filter(r -> r.key().equals(key)).findFirst();
+    }
+
     /** Those due at {@code now}. */
     public List<PendingReport> due(Instant now) throws IOException {
         return all().stream().filter(r -> !r.nextAttempt().isAfter(now)).toList();

@@ -140,8 +140,15 @@ public final class TlsRptReporter {
                 case TlsRptRecord.Found f -> {
                     for (TlsRptRecord.Destination d : f.rua()) {
                         destinations++;
-                        PendingReport r = new PendingReport(key(p.report().reportId(), d.uri()), p.report().reportId(),
-                                p.report().reportDomain(), day, d.uri(), p.file().name(), p.file().gzipped(), now, 0, now, "");
+                        String key = key(p.report().reportId(), d.uri());
+                        // A report sent again (rampart tlsrpt send) keeps its retry history: the 24 h of
+                        // REP-15 count from its first attempt, not from this one.
+                        Optional<PendingReport> earlier = outbox.get(key);
+                        PendingReport r = new PendingReport(key, p.report().reportId(), p.report().reportDomain(), day,
+                                d.uri(), p.file().name(), p.file().gzipped(),
+                                earlier.map(PendingReport::firstAttempt).orElse(now),
+                                earlier.map(PendingReport::attempts).orElse(0), now,
+                                earlier.map(PendingReport::lastError).orElse(""));
                         outbox.put(r);
                         if (attempt(r)) {
                             delivered++;

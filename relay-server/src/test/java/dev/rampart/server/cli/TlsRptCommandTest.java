@@ -81,7 +81,7 @@ class TlsRptCommandTest {
         TlsRptMetrics metrics = new TlsRptMetrics(new SimpleMeterRegistry());
         TlsRptReporter reporter = new TlsRptReporter(new TlsRptReporter.Settings("Relay Test", "tlsrpt@relay.example",
                 "relay.example"), journal, dns.dns, queue, () -> { },
-                new HttpsReportSender(SSLContext.getDefault(), Duration.ofSeconds(5)), new ReportOutbox(dir.resolve("tlsrpt")),
+                new HttpsReportSender(SSLContext.getDefault(), dev.rampart.policy.sts.fetch.HostResolver.SYSTEM, Duration.ofSeconds(5)), new ReportOutbox(dir.resolve("tlsrpt")),
                 Optional.empty(), dns.clock, metrics);
         TlsRptService service = new TlsRptService(journal, Optional.of(reporter),
                 new SendSchedule(Optional.empty(), "relay.example"), dns.clock, metrics, false);

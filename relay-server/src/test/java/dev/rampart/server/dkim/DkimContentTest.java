@@ -36,6 +36,16 @@ class DkimContentTest {
         assertThat(DkimContent.fromDomain(message("From: nobody\r\n\r\nbody\r\n"))).isEqualTo(Optional.empty());
     }
 
+    @Test
+    void aMessageAlreadySignedByTheDomainIsNotSignedAgain() {
+        var fields = DkimSigner.headerFields("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;\r\n\t"
+                + "d=relay.example; s=tlsrpt; h=from; bh=x; b=y\r\nFrom: a@relay.example");
+        assertThat(DkimContent.signedBy(fields, "relay.example")).isTrue();
+        assertThat(DkimContent.signedBy(fields, "example")).isFalse();
+        assertThat(DkimContent.signedBy(fields, "other.example")).isFalse();
+        assertThat(DkimContent.signedBy(DkimSigner.headerFields("From: a@relay.example"), "relay.example")).isFalse();
+    }
+
     private static ByteArrayInputStream message(String text) {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1));
     }

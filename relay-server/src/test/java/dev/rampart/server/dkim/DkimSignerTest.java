@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * REP-11: DKIM signatures that a real verifier accepts. The verifier is dkimpy (Debian python3-dkim), fed
- * the public key directly instead of DNS; the end-to-end test does the same through opendkim and DNS.
+ * the public key directly instead of DNS; the end-to-end test (TlsRptIT) does the same with the key from DNS.
  */
 class DkimSignerTest {
     private static final String PYTHON = "/usr/bin/python3";

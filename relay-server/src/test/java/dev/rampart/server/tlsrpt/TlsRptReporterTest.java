@@ -18,6 +18,7 @@ import dev.rampart.queue.DiskQueue;
 import dev.rampart.queue.QueueEntry;
 import dev.rampart.queue.QueuedMessage;
 import dev.rampart.queue.TlsTag;
+import dev.rampart.policy.sts.fetch.HostResolver;
 import dev.rampart.server.admin.StsFixture;
 import dev.rampart.server.delivery.TestCertificates;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -106,7 +107,8 @@ class TlsRptReporterTest {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
         return new TlsRptReporter(new TlsRptReporter.Settings("Rampart test", "tlsrpt@relay.test", "relay.test"),
-                journal, dns.dns, queue, () -> { }, new HttpsReportSender(ctx, Duration.ofSeconds(10)), outbox,
+                journal, dns.dns, queue, () -> { }, new HttpsReportSender(ctx, HostResolver.SYSTEM, Duration.ofSeconds(10)),
+                outbox,
                 Optional.empty(), clock, new TlsRptMetrics(new SimpleMeterRegistry()));
     }
 
@@ -186,6 +188,22 @@ class TlsRptReporterTest {
         String first = JsonParser.parseString(gunzip(posted.get(0))).getAsJsonObject().get("report-id").getAsString();
         String second = JsonParser.parseString(gunzip(posted.get(1))).getAsJsonObject().get("report-id").getAsString();
         assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void rep15_sendingAgainKeepsTheRetryHistory() throws Exception {
+        recordDay();
+        txt.put("_smtp._tls.a.test", List.of("v=TLSRPTv1; rua=" + httpsUri()));
+        status.set(503);
+        TlsRptReporter reporter = reporter();
+        reporter.send(DAY, Optional.of("a.test"));
+        PendingReport first = outbox.all().getFirst();
+        now.set(now.get().plus(Duration.ofHours(3)));
+        reporter.send(DAY, Optional.of("a.test"));
+        PendingReport second = outbox.all().getFirst();
+        assertThat(second.firstAttempt()).isEqualTo(first.firstAttempt());
+        assertThat(second.attempts()).isEqualTo(2);
+        assertThat(second.reportId()).isEqualTo(first.reportId());
     }
 
     @Test

@@ -1,5 +1,17 @@
 package dev.rampart.server;
 
+import dev.rampart.policy.tlsrpt.TlsRptJournal;
+import dev.rampart.server.dkim.DkimContent;
+import dev.rampart.server.dkim.DkimKey;
+import dev.rampart.server.dkim.DkimKeyTable;
+import dev.rampart.server.dkim.DkimSigner;
+import dev.rampart.server.tlsrpt.HttpsReportSender;
+import dev.rampart.server.tlsrpt.ReportOutbox;
+import dev.rampart.server.tlsrpt.SendSchedule;
+import dev.rampart.server.tlsrpt.TlsRptMetrics;
+import dev.rampart.server.tlsrpt.TlsRptReporter;
+import dev.rampart.server.tlsrpt.TlsRptService;
+
 import dev.rampart.policy.decide.DomainPlan;
 import dev.rampart.policy.decide.ManualPolicy;
 import dev.rampart.policy.decide.PolicyMap;
@@ -100,6 +112,7 @@ public final class RelayServer implements AutoCloseable {
     private final StsRefreshTask stsRefresh;
     private final ScheduledExecutorService stsScheduler;
     private final DeliveryClient smtpClient;
+    private final TlsRptService tlsrpt;
     private final DeliveryScheduler scheduler;
     private final SmtpServer smtp;
     private final AdminServer admin;
@@ -172,15 +185,17 @@ public final class RelayServer implements AutoCloseable {
 
         this.planner = new DestinationPlanner(mx, gated::tlsa, domain -> stsMetrics.counted(sts.lookup(domain)),
                 policyMap(config.tls()));
-        // One SMTP client (one event loop group) serves deliveries and `policy explain --probe` alike.
-        this.smtpClient = new DeliveryClient(config.delivery());
+        // One SMTP client (one event loop group) serves deliveries and `policy explain --probe` alike; relayed
+        // mail whose From: domain has a key in dkim.keys is signed on the way out.
+        this.smtpClient = new DeliveryClient(config.delivery(), new DkimContent(dkimKeys(config.dkim()), clock)::open);
+        this.tlsrpt = tlsrptService(config, clock, gated, webPki);
         this.scheduler = new DeliveryScheduler(config, queue, planner, new Rfc3464DsnWriter(config.smtp().hostname()),
                 metrics, clock, smtpClient, webPki.trustManager(),
-                domain -> sts.recheck(domain).map(StsOutcome::fetchedNewPolicy).orElse(false));
+                domain -> sts.recheck(domain).map(StsOutcome::fetchedNewPolicy).orElse(false), tlsrpt::record);
         this.smtp = new SmtpServer(config.smtp(), queue, id -> scheduler.wake(), metrics, clock);
         this.admin = new AdminServer(config.admin().listen(), metrics, List.<ReadinessCheck>of(this::queueProblem, this::dnssecProblem),
                 queue, scheduler::wake, new Explainer(planner, new PolicyProbe(smtpClient, clock, webPki.trustManager())),
-                sts, clock);
+                sts, clock, Optional.of(tlsrpt));
     }
 
     /** Starts delivery, then binds the SMTP and admin listeners; on failure everything started is stopped. */
@@ -188,6 +203,7 @@ public final class RelayServer implements AutoCloseable {
         try {
             dnssecCheck.schedule(dnssecScheduler, config.dns().selfCheckInterval());
             stsRefresh.schedule(stsScheduler, RandomGenerator.getDefault());
+            tlsrpt.start();
             scheduler.start();
             smtpAddresses = bind("smtp.listen " + config.smtp().listen(), smtp::start);
             bind("admin.listen " + config.admin().listen(), () -> {
@@ -218,6 +234,60 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
+    /**
+     * TLS-RPT (RFC 8460): the journal every delivery session is recorded in (under the spool, so one volume
+     * keeps queue and statistics), and, when a contact address is configured, the reporter.
+     */
+    private TlsRptService tlsrptService(RampartConfig config, InstantSource clock, DnsResolver resolver, StsTrust webPki)
+            throws IOException {
+        RampartConfig.Tlsrpt settings = config.tlsrpt();
+        java.nio.file.Path dir = config.queue().dir().resolve("tlsrpt");
+        TlsRptJournal journal = new TlsRptJournal(dir.resolve("journal"), settings.journalMaxSize());
+        TlsRptMetrics tlsrptMetrics = new TlsRptMetrics(metrics);
+        String submitter = settings.submitter() != null ? settings.submitter() : config.smtp().hostname();
+        Optional<TlsRptReporter> reporter = Optional.empty();
+        if (settings.contactInfo() != null) {
+            Optional<DkimSigner> dkim = Optional.empty();
+            if (settings.dkimKey() != null) {
+                dkim = Optional.of(new DkimSigner(DkimKey.read(submitter, settings.dkimSelector(), settings.dkimKey())));
+            }
+            reporter = Optional.of(new TlsRptReporter(new TlsRptReporter.Settings(settings.organizationName(),
+                    settings.contactInfo(), submitter), journal, resolver, queue, this::wakeDelivery,
+                    new HttpsReportSender(webPki.context(),
+                            new DnsHostResolver(resolver, Duration.ofSeconds(30)), Duration.ofSeconds(60)), new ReportOutbox(dir), dkim, clock,
+                    tlsrptMetrics));
+        }
+        if (settings.enabled() && reporter.isPresent() && settings.dkimKey() == null) {
+            log.warn("tlsrpt: reports are sent without a DKIM signature (set tlsrpt.dkim.selector and tlsrpt.dkim.key;"
+                    + " RFC 8460 §3 expects signed report mail)");
+        }
+        return new TlsRptService(journal, reporter, new SendSchedule(settings.fixedSendWindow(), submitter), clock,
+                tlsrptMetrics, settings.enabled());
+    }
+
+    private static DkimKeyTable dkimKeys(RampartConfig.Dkim dkim) throws IOException {
+        if (dkim.keysPath().isEmpty()) {
+            return DkimKeyTable.EMPTY;
+        }
+        try {
+            DkimKeyTable table = DkimKeyTable.load(dkim.keysPath().get());
+            log.atInfo().addKeyValue("file", dkim.keysPath().get()).addKeyValue("domains", table.size())
+                    .log("DKIM keys loaded");
+            return table;
+        } catch (IllegalArgumentException e) {
+            throw new IOException("dkim.keys: " + e.getMessage(), e);
+        }
+    }
+
+    private void wakeDelivery() {
+        scheduler.wake();
+    }
+
+    /** TLS-RPT: the journal and the reporter, for {@code rampart tlsrpt} over the admin API. */
+    public TlsRptService tlsrpt() {
+        return tlsrpt;
+    }
+
     /** The one MTA-STS service of this relay (lookups, refresh, recheck, show, purge), for explain and the admin API. */
     public StsService sts() {
         return sts;
@@ -244,6 +314,7 @@ public final class RelayServer implements AutoCloseable {
         closeQuietly("delivery scheduler", scheduler);
         closeQuietly("admin listener", admin);
         closeQuietly("smtp client", smtpClient);
+        closeQuietly("tlsrpt", tlsrpt);
         closeQuietly("queue", queue);
         dnssecScheduler.shutdownNow();
         stsScheduler.shutdownNow();

@@ -1,5 +1,7 @@
 package dev.rampart.server.admin;
 
+import dev.rampart.server.tlsrpt.TlsRptService;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -60,6 +62,7 @@ public final class AdminServer implements AutoCloseable {
     private final Runnable wakeScheduler;
     private final PolicyExplainer explainer;
     private final StsRoutes sts;
+    private final Optional<TlsRptRoutes> tlsrpt;
     private final InstantSource clock;
     private HttpServer server;
     private ExecutorService workers;
@@ -77,6 +80,14 @@ public final class AdminServer implements AutoCloseable {
     public AdminServer(HostPort listen, PrometheusMeterRegistry metrics, List<ReadinessCheck> readiness,
                        MessageQueue queue, Runnable wakeScheduler, PolicyExplainer explainer, StsService sts,
                        InstantSource clock) {
+        this(listen, metrics, readiness, queue, wakeScheduler, explainer, sts, clock, Optional.empty());
+    }
+
+    /** @param tlsrpt the relay's TLS-RPT service, which {@code /api/tlsrpt/} previews and sends */
+    public AdminServer(HostPort listen, PrometheusMeterRegistry metrics, List<ReadinessCheck> readiness,
+                       MessageQueue queue, Runnable wakeScheduler, PolicyExplainer explainer, StsService sts,
+                       InstantSource clock, Optional<TlsRptService> tlsrpt) {
+        this.tlsrpt = tlsrpt.map(TlsRptRoutes::new);
         this.listen = listen;
         this.metrics = metrics;
         this.readiness = List.copyOf(readiness);
@@ -151,6 +162,9 @@ public final class AdminServer implements AutoCloseable {
                 route = routeName(path);
                 if (path.equals(EXPLAIN)) {
                     reply = explain(method, exchange.getRequestURI().getRawQuery());
+                } else if (path.startsWith(TlsRptRoutes.PREFIX) && tlsrpt.isPresent()) {
+                    reply = tlsrpt.get().handle(method, path.substring(TlsRptRoutes.PREFIX.length()),
+                            query(exchange.getRequestURI().getRawQuery()));
                 } else if (path.startsWith(StsRoutes.PREFIX)) {
                     reply = sts.handle(method, exchange.getRequestURI().getPath().substring(StsRoutes.PREFIX.length()));
                 } else {
@@ -192,6 +206,9 @@ public final class AdminServer implements AutoCloseable {
         }
         if (path.startsWith(StsRoutes.PREFIX)) {
             return StsRoutes.routeName(path.substring(StsRoutes.PREFIX.length()));
+        }
+        if (path.equals(TlsRptRoutes.PREFIX + "preview") || path.equals(TlsRptRoutes.PREFIX + "send")) {
+            return path;
         }
         if (path.startsWith(QUEUE + "/")) {
             String rest = path.substring(QUEUE.length() + 1);

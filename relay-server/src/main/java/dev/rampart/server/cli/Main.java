@@ -30,6 +30,7 @@ public final class Main {
         cli.addSubcommand("queue", new QueueCommand(context));
         cli.addSubcommand("policy", new PolicyCommand(context));
         cli.addSubcommand("sts", new StsCommand(context));
+        cli.addSubcommand("tlsrpt", new TlsRptCommand(context));
         cli.addSubcommand("config", new ConfigCommand(context));
         cli.addSubcommand("version", new VersionCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -1,12 +1,8 @@
 package dev.rampart.server.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rampart.policy.decide.AddressLiterals;
 import dev.rampart.policy.dns.DomainNames;
-import dev.rampart.server.config.ConfigException;
-import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
@@ -27,8 +23,6 @@ import picocli.CommandLine;
 @CommandLine.Command(name = "sts", mixinStandardHelpOptions = true,
         description = "Show, refresh or purge the relay's cached MTA-STS policy of a domain.")
 final class StsCommand implements Runnable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Main.CliContext context;
 
     @CommandLine.Spec
@@ -75,40 +69,9 @@ final class StsCommand implements Runnable {
                 answer -> answer.path("had_policy").asBoolean());
     }
 
-    /** One admin call. */
-    @FunctionalInterface
-    private interface AdminCall {
-        JsonNode run(AdminClient client) throws AdminClient.AdminException;
-    }
-
-    private int call(AdminTarget target, boolean json, AdminCall call, Function<JsonNode, String> text,
+    private int call(AdminTarget target, boolean json, AdminCall.Request request, Function<JsonNode, String> text,
                      Predicate<JsonNode> succeeded) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        AdminClient client;
-        try {
-            client = new AdminClient(target.resolve(context.configLoader(), spec.commandLine()), context.http());
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
-            err.flush();
-            return Main.ExitCode.USAGE;
-        }
-        JsonNode answer;
-        try {
-            answer = call.run(client);
-        } catch (AdminClient.AdminException e) {
-            err.println("rampart: " + e.getMessage());
-            err.flush();
-            return switch (e.status()) {
-                // Nothing to reach is an environment problem, like a bad --config: the same status.
-                case AdminClient.AdminException.NO_ANSWER -> Main.ExitCode.USAGE;
-                case 400 -> Main.ExitCode.USAGE;
-                default -> Main.ExitCode.FAILURE;
-            };
-        }
-        out.print(json ? pretty(answer) : text.apply(answer));
-        out.flush();
-        return succeeded.test(answer) ? Main.ExitCode.OK : Main.ExitCode.FAILURE;
+        return AdminCall.run(spec.commandLine(), context, target, json, request, text, succeeded);
     }
 
     /** STS-05: the policy domain is a domain name, never an address literal; checked before anything is sent. */
@@ -123,13 +86,5 @@ final class StsCommand implements Runnable {
 
     private static String path(String domain) {
         return "/api/sts/" + URLEncoder.encode(domain, StandardCharsets.UTF_8);
-    }
-
-    private static String pretty(JsonNode node) {
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.rampart.server.config;
 
+import dev.rampart.server.config.ValueType.AddressValue;
 import dev.rampart.server.config.ValueType.BooleanValue;
+import dev.rampart.server.config.ValueType.TextValue;
 import dev.rampart.server.config.ValueType.CidrValue;
 import dev.rampart.server.config.ValueType.DurationValue;
 import dev.rampart.server.config.ValueType.EnumValue;
@@ -147,6 +149,28 @@ public final class ConfigKey<T> {
     /** STS-13: the persistent policy cache; default {@code <queue.dir>/mta-sts}. */
     public static final ConfigKey<Path> MTA_STS_CACHE_DIR = key("mta-sts.cache-dir",
             new PathValue(false), null, c -> c.tls().mtaSts().cacheDir());
+    // --- TLS-RPT (RFC 8460) and DKIM
+    /** Sending reports; sessions are recorded in the journal whatever this says. */
+    public static final ConfigKey<Boolean> TLSRPT_ENABLED = key("tlsrpt.enabled",
+            new BooleanValue(), "false", c -> c.tlsrpt().enabled());
+    public static final ConfigKey<String> TLSRPT_ORGANIZATION_NAME = key("tlsrpt.organization-name",
+            new TextValue(), null, c -> c.tlsrpt().organizationName());
+    public static final ConfigKey<String> TLSRPT_CONTACT_INFO = key("tlsrpt.contact-info",
+            new AddressValue(), null, c -> c.tlsrpt().contactInfo());
+    public static final ConfigKey<String> TLSRPT_SUBMITTER = key("tlsrpt.submitter",
+            new HostnameValue(), null, c -> c.tlsrpt().submitter());
+    /** REP-03: default a random time 0–4 h after midnight UTC, drawn each day. */
+    public static final ConfigKey<Duration> TLSRPT_SEND_WINDOW = key("tlsrpt.send-window",
+            new DurationValue(Duration.ZERO), null, c -> c.tlsrpt().sendWindow());
+    public static final ConfigKey<Long> TLSRPT_JOURNAL_MAX_SIZE = key("tlsrpt.journal-max-size",
+            new SizeValue(1 << 20, 1L << 40), "256MiB", c -> c.tlsrpt().journalMaxSize());
+    public static final ConfigKey<String> TLSRPT_DKIM_SELECTOR = key("tlsrpt.dkim.selector",
+            new HostnameValue(), null, c -> c.tlsrpt().dkimSelector());
+    public static final ConfigKey<Path> TLSRPT_DKIM_KEY = key("tlsrpt.dkim.key",
+            new PathValue(true), null, c -> c.tlsrpt().dkimKey());
+    /** Signing of relayed mail: one "domain selector key-file" a line. */
+    public static final ConfigKey<Path> DKIM_KEYS = key("dkim.keys",
+            new PathValue(true), null, c -> c.dkim().keys());
     public static final ConfigKey<RampartConfig.LogFormat> LOG_FORMAT = key("log.format",
             new EnumValue<>(RampartConfig.LogFormat.class), "text", c -> c.log().format());
     public static final ConfigKey<String> LOG_LEVEL = key("log.level",
@@ -164,7 +188,9 @@ public final class ConfigKey<T> {
             DELIVERY_DATA_DONE_TIMEOUT, DELIVERY_CONNECTION_REUSE_IDLE, DELIVERY_ADDRESS_PREFERENCE,
             ADMIN_LISTEN, DNS_SERVERS, DNS_TIMEOUT, DNS_DNSSEC, DNS_TRUST_ANCHORS, DNS_SELF_CHECK_SECURE_NAME,
             DNS_SELF_CHECK_BOGUS_NAME, DNS_SELF_CHECK_INTERVAL, TLS_TRUST_STORE, TLS_POLICY_MAP, TLS_ENFORCEMENT,
-            MTA_STS_ENABLED, MTA_STS_CACHE_DIR, LOG_FORMAT, LOG_LEVEL);
+            MTA_STS_ENABLED, MTA_STS_CACHE_DIR, TLSRPT_ENABLED, TLSRPT_ORGANIZATION_NAME, TLSRPT_CONTACT_INFO,
+            TLSRPT_SUBMITTER, TLSRPT_SEND_WINDOW, TLSRPT_JOURNAL_MAX_SIZE, TLSRPT_DKIM_SELECTOR, TLSRPT_DKIM_KEY, DKIM_KEYS,
+            LOG_FORMAT, LOG_LEVEL);
 
     private static final Map<String, ConfigKey<?>> BY_PATH = index(ALL, ConfigKey::path);
     private static final Map<String, ConfigKey<?>> BY_ENV = index(ALL, ConfigKey::environmentVariable);

@@ -349,9 +349,58 @@ public final class ConfigLoader {
         }
         checkDnssec(v);
         checkPolicyMap(v);
+        checkTlsrpt(v);
         if (v.get(ConfigKey.QUEUE_BOUNCE_MAX_AGE).compareTo(v.get(ConfigKey.QUEUE_MAX_AGE)) > 0) {
             throw new ConfigException(ConfigKey.QUEUE_BOUNCE_MAX_AGE.path(), "must not be longer than queue.max-age ("
                     + DurationText.format(v.get(ConfigKey.QUEUE_MAX_AGE)) + ")", v.origin(ConfigKey.QUEUE_BOUNCE_MAX_AGE));
+        }
+    }
+
+    /**
+     * TLS-RPT sending needs a contact address (REP-04); the submitter defaults to its domain (REP-09), the
+     * organization name to the submitter; the send window lies within the day; a DKIM selector needs its
+     * key and the key must load; the relayed-mail key table must parse.
+     */
+    private static void checkTlsrpt(Values v) throws ConfigException {
+        String contact = v.get(ConfigKey.TLSRPT_CONTACT_INFO);
+        if (Boolean.TRUE.equals(v.get(ConfigKey.TLSRPT_ENABLED)) && contact == null) {
+            throw new ConfigException(ConfigKey.TLSRPT_CONTACT_INFO.path(),
+                    "required when tlsrpt.enabled is true (the address reports name as their contact)",
+                    v.origin(ConfigKey.TLSRPT_ENABLED));
+        }
+        if (contact != null && v.get(ConfigKey.TLSRPT_SUBMITTER) == null) {
+            v.parsed.put(ConfigKey.TLSRPT_SUBMITTER, contact.substring(contact.lastIndexOf('@') + 1));
+        }
+        if (v.get(ConfigKey.TLSRPT_ORGANIZATION_NAME) == null && v.get(ConfigKey.TLSRPT_SUBMITTER) != null) {
+            v.parsed.put(ConfigKey.TLSRPT_ORGANIZATION_NAME, v.get(ConfigKey.TLSRPT_SUBMITTER));
+        }
+        java.time.Duration window = v.get(ConfigKey.TLSRPT_SEND_WINDOW);
+        if (window != null && window.compareTo(java.time.Duration.ofHours(24)) >= 0) {
+            throw new ConfigException(ConfigKey.TLSRPT_SEND_WINDOW.path(), "must be less than 24h after midnight UTC",
+                    v.origin(ConfigKey.TLSRPT_SEND_WINDOW));
+        }
+        boolean selector = v.get(ConfigKey.TLSRPT_DKIM_SELECTOR) != null;
+        Path key = v.get(ConfigKey.TLSRPT_DKIM_KEY);
+        if (selector != (key != null)) {
+            ConfigKey<?> missing = selector ? ConfigKey.TLSRPT_DKIM_KEY : ConfigKey.TLSRPT_DKIM_SELECTOR;
+            ConfigKey<?> present = selector ? ConfigKey.TLSRPT_DKIM_SELECTOR : ConfigKey.TLSRPT_DKIM_KEY;
+            throw new ConfigException(missing.path(), "required when " + present.path() + " is set", v.origin(present));
+        }
+        if (key != null) {
+            try {
+                dev.rampart.server.dkim.DkimKey.read(String.valueOf(v.get(ConfigKey.TLSRPT_SUBMITTER)),
+                        v.get(ConfigKey.TLSRPT_DKIM_SELECTOR), key);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(ConfigKey.TLSRPT_DKIM_KEY.path(), e.getMessage(), v.origin(ConfigKey.TLSRPT_DKIM_KEY));
+            }
+        }
+        Path table = v.get(ConfigKey.DKIM_KEYS);
+        if (table != null) {
+            try {
+                dev.rampart.server.dkim.DkimKeyTable.load(table);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(ConfigKey.DKIM_KEYS.path(), e.getMessage(), v.origin(ConfigKey.DKIM_KEYS));
+            }
         }
     }
 
@@ -446,7 +495,12 @@ public final class ConfigLoader {
                 new RampartConfig.Tls(v.get(ConfigKey.TLS_TRUST_STORE), v.get(ConfigKey.TLS_POLICY_MAP),
                         v.get(ConfigKey.TLS_ENFORCEMENT),
                         new RampartConfig.MtaSts(v.get(ConfigKey.MTA_STS_ENABLED), v.get(ConfigKey.MTA_STS_CACHE_DIR))),
-                new RampartConfig.Log(v.get(ConfigKey.LOG_FORMAT), v.get(ConfigKey.LOG_LEVEL)));
+                new RampartConfig.Log(v.get(ConfigKey.LOG_FORMAT), v.get(ConfigKey.LOG_LEVEL)),
+                new RampartConfig.Tlsrpt(v.get(ConfigKey.TLSRPT_ENABLED), v.get(ConfigKey.TLSRPT_ORGANIZATION_NAME),
+                        v.get(ConfigKey.TLSRPT_CONTACT_INFO), v.get(ConfigKey.TLSRPT_SUBMITTER),
+                        v.get(ConfigKey.TLSRPT_SEND_WINDOW), v.get(ConfigKey.TLSRPT_JOURNAL_MAX_SIZE),
+                        v.get(ConfigKey.TLSRPT_DKIM_SELECTOR), v.get(ConfigKey.TLSRPT_DKIM_KEY)),
+                new RampartConfig.Dkim(v.get(ConfigKey.DKIM_KEYS)));
     }
 
     private static String describe(IOException e) {

@@ -10,7 +10,13 @@ import java.util.Optional;
  * {@link ConfigLoader} from YAML plus RAMPART_* environment overrides; immutable.
  * An empty {@code Optional}-returning accessor means "not configured".
  */
-public record RampartConfig(Smtp smtp, Queue queue, Delivery delivery, Admin admin, Dns dns, Tls tls, Log log) {
+public record RampartConfig(Smtp smtp, Queue queue, Delivery delivery, Admin admin, Dns dns, Tls tls, Log log,
+                            Tlsrpt tlsrpt, Dkim dkim) {
+
+    /** Without TLS-RPT sending and DKIM signing. */
+    public RampartConfig(Smtp smtp, Queue queue, Delivery delivery, Admin admin, Dns dns, Tls tls, Log log) {
+        this(smtp, queue, delivery, admin, dns, tls, log, Tlsrpt.DISABLED, new Dkim(null));
+    }
 
     /** Inbound SMTP listener. */
     public record Smtp(
@@ -135,6 +141,27 @@ public record RampartConfig(Smtp smtp, Queue queue, Delivery delivery, Admin adm
     public record MtaSts(boolean enabled, Path cacheDir) {
         public Path cacheDirOr(Path queueDir) {
             return cacheDir != null ? cacheDir : queueDir.resolve("mta-sts");
+        }
+    }
+
+    /**
+     * TLS-RPT reports (RFC 8460). Sessions are always recorded; {@code enabled} sends the reports.
+     * {@code submitter} is filled in from {@code contactInfo} by the loader; {@code sendWindow} null means a
+     * random time 0–4 h after midnight UTC (REP-03); the DKIM pair is null or both set.
+     */
+    public record Tlsrpt(boolean enabled, String organizationName, String contactInfo, String submitter,
+                         Duration sendWindow, long journalMaxSize, String dkimSelector, Path dkimKey) {
+        public static final Tlsrpt DISABLED = new Tlsrpt(false, null, null, null, null, 256L << 20, null, null);
+
+        public Optional<Duration> fixedSendWindow() {
+            return Optional.ofNullable(sendWindow);
+        }
+    }
+
+    /** DKIM signing of relayed mail by its From: domain; {@code keys} may be null (no signing). */
+    public record Dkim(Path keys) {
+        public Optional<Path> keysPath() {
+            return Optional.ofNullable(keys);
         }
     }
 

@@ -157,6 +157,42 @@ sealed interface ValueType<T> {
         }
     }
 
+    /** Free text on one line, at most 200 characters (names shown to people, e.g. an organization name). */
+    record TextValue() implements ValueType<String> {
+        @Override
+        public String parse(String text, Path workingDirectory) {
+            String t = text.strip();
+            if (t.isEmpty() || t.length() > 200 || t.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new IllegalArgumentException("expected one line of text (1-200 characters), got '" + text + "'");
+            }
+            return t;
+        }
+
+        @Override
+        public String format(String value) {
+            return value;
+        }
+    }
+
+    /** An e-mail address {@code local@domain} (an RFC 5322 addr-spec without comments or quoting). */
+    record AddressValue() implements ValueType<String> {
+        @Override
+        public String parse(String text, Path workingDirectory) {
+            String t = text.strip();
+            int at = t.lastIndexOf('@');
+            if (at <= 0 || !t.substring(0, at).matches("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+")
+                    || DomainNames.normalize(t.substring(at + 1)).isEmpty()) {
+                throw new IllegalArgumentException("expected an address like tlsrpt@example.com, got '" + text + "'");
+            }
+            return t.substring(0, at) + "@" + DomainNames.normalize(t.substring(at + 1)).orElseThrow();
+        }
+
+        @Override
+        public String format(String value) {
+            return value;
+        }
+    }
+
     /**
      * A file system path. Relative paths resolve against the working directory of the process (like
      * Postfix tools run from a service directory), not against the config file's directory.

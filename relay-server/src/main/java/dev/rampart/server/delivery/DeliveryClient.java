@@ -28,6 +28,7 @@ import javax.net.ssl.SSLException;
 public final class DeliveryClient implements SessionConnector {
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
+    private final MessageContent content;
     private final RampartConfig.Delivery config;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -36,14 +37,21 @@ public final class DeliveryClient implements SessionConnector {
     private final DeliveryClassifier classifier = new DeliveryClassifier();
 
     public DeliveryClient(RampartConfig.Delivery config) {
-        this(config, new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory()), true);
+        this(config, MessageContent.STORED);
+    }
+
+    /** Sends {@code content} of each message (the stored bytes, or signed ones). */
+    public DeliveryClient(RampartConfig.Delivery config, MessageContent content) {
+        this(config, new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory()), true, content);
     }
 
     public DeliveryClient(RampartConfig.Delivery config, EventLoopGroup group) {
-        this(config, group, false);
+        this(config, group, false, MessageContent.STORED);
     }
 
-    private DeliveryClient(RampartConfig.Delivery config, EventLoopGroup group, boolean ownsGroup) {
+    private DeliveryClient(RampartConfig.Delivery config, EventLoopGroup group, boolean ownsGroup,
+                           MessageContent content) {
+        this.content = content;
         this.config = config;
         this.group = group;
         this.ownsGroup = ownsGroup;
@@ -107,12 +115,14 @@ public final class DeliveryClient implements SessionConnector {
                 case TlsPlan.Required r -> required(r);
             };
             return new OpenResult.Opened(NettySmtpSession.open(connection, hostName, plan, startTls, retryReason,
-                    context, config, classifier));
+                    context, config, classifier, content));
         } catch (SessionException e) {
+            String local = "";
             if (connection != null) {
+                local = connection.localIp();
                 connection.close();
             }
-            return new OpenResult.Failed(e.failure(), ObservedTls.none());
+            return new OpenResult.Failed(e.failure(), ObservedTls.none(), local);
         } catch (RuntimeException e) {
             if (connection != null) {
                 connection.close();

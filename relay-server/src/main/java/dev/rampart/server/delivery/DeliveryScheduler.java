@@ -68,7 +68,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     public DeliveryScheduler(RampartConfig config, MessageQueue queue, DestinationPlanner planner, DsnWriter dsn,
                              MeterRegistry metrics, InstantSource clock) {
         this(config, queue, planner, dsn, metrics, clock, new DeliveryClient(config.delivery()), true,
-                TlsPlan.jdkRoots(), StsRecheck.NEVER);
+                TlsPlan.jdkRoots(), StsRecheck.NEVER, SessionRecorder.NONE);
     }
 
     /**
@@ -90,12 +90,24 @@ public final class DeliveryScheduler implements AutoCloseable {
     public DeliveryScheduler(RampartConfig config, MessageQueue queue, DestinationPlanner planner, DsnWriter dsn,
                              MeterRegistry metrics, InstantSource clock, SessionConnector connector,
                              X509TrustManager webPkiTrust, StsRecheck stsRecheck) {
-        this(config, queue, planner, dsn, metrics, clock, connector, false, webPkiTrust, stsRecheck);
+        this(config, queue, planner, dsn, metrics, clock, connector, false, webPkiTrust, stsRecheck,
+                SessionRecorder.NONE);
+    }
+
+    /**
+     * The relay's scheduler: as above, and every session's TLS-RPT record goes to {@code recorder}
+     * (RPT-01).
+     */
+    public DeliveryScheduler(RampartConfig config, MessageQueue queue, DestinationPlanner planner, DsnWriter dsn,
+                             MeterRegistry metrics, InstantSource clock, SessionConnector connector,
+                             X509TrustManager webPkiTrust, StsRecheck stsRecheck, SessionRecorder recorder) {
+        this(config, queue, planner, dsn, metrics, clock, connector, false, webPkiTrust, stsRecheck, recorder);
     }
 
     private DeliveryScheduler(RampartConfig config, MessageQueue queue, DestinationPlanner planner, DsnWriter dsn,
                               MeterRegistry metrics, InstantSource clock, SessionConnector connector,
-                              boolean ownsConnector, X509TrustManager webPkiTrust, StsRecheck stsRecheck) {
+                              boolean ownsConnector, X509TrustManager webPkiTrust, StsRecheck stsRecheck,
+                              SessionRecorder recorder) {
         this.queue = queue;
         this.clock = clock;
         this.connector = connector;
@@ -108,7 +120,7 @@ public final class DeliveryScheduler implements AutoCloseable {
         DeliveryLog log = new DeliveryLog(metrics);
         DomainDelivery domains = new DomainDelivery(delivery, planner::plan, config.tls().enforcement(),
                 new TlsChecks(webPkiTrust, clock), connector, pool, tracker,
-                new Semaphore(Math.max(1, delivery.maxConnections())), classifier, log, clock, webPkiTrust);
+                new Semaphore(Math.max(1, delivery.maxConnections())), classifier, log, clock, webPkiTrust, recorder);
         this.messages = new MessageDelivery(config.queue(), queue, domains, new NoticeQueue(queue, dsn),
                 log, classifier, clock, executor, new StsBounceRecheck(stsRecheck));
         this.maxInFlight = Math.max(100, delivery.maxConnections() * 10);

@@ -19,6 +19,11 @@ public interface DeliverySession extends AutoCloseable {
 
     ObservedTls tls();
 
+    /** Our address on this connection, as TLS-RPT writes it ({@code sending-mta-ip}, RPT-12); empty if unknown. */
+    default String localIp() {
+        return "";
+    }
+
     /**
      * Runs one transaction (MAIL, RCPT for each recipient, DATA) for {@code recipients} of
      * {@code message}; recipients of one message and one destination share it (QUE-05).

@@ -1,5 +1,12 @@
 package dev.rampart.server.delivery;
 
+import dev.rampart.policy.decide.TlsRptRecording;
+import dev.rampart.policy.decide.TlsRptResultType;
+import dev.rampart.policy.tlsrpt.IpText;
+import dev.rampart.policy.tlsrpt.SessionRecords;
+import dev.rampart.policy.tlsrpt.TlsAlerts;
+import dev.rampart.policy.tlsrpt.TlsOutcome;
+
 import dev.rampart.policy.decide.AuditResult;
 import dev.rampart.policy.decide.DomainPlan;
 import dev.rampart.policy.decide.HostPlan;
@@ -21,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -76,6 +84,7 @@ final class DomainDelivery {
     private final DeliveryLog log;
     private final InstantSource clock;
     private final X509TrustManager webPkiTrust;
+    private final SessionRecorder recorder;
 
     /** Where the plans come from: {@link DestinationPlanner#plan} in the relay. */
     @FunctionalInterface
@@ -90,7 +99,7 @@ final class DomainDelivery {
     DomainDelivery(RampartConfig.Delivery config, Plans planner, RampartConfig.Enforcement enforcement,
                    TlsChecks checks, SessionConnector connector, SessionPool pool, DestinationTracker tracker,
                    Semaphore connections, DeliveryClassifier classifier, DeliveryLog log, InstantSource clock,
-                   X509TrustManager webPkiTrust) {
+                   X509TrustManager webPkiTrust, SessionRecorder recorder) {
         this.config = config;
         this.planner = planner;
         this.enforcement = enforcement;
@@ -103,6 +112,7 @@ final class DomainDelivery {
         this.log = log;
         this.clock = clock;
         this.webPkiTrust = webPkiTrust;
+        this.recorder = recorder;
     }
 
     /** Returns one attempt per recipient, in the given order. */
@@ -341,6 +351,29 @@ final class DomainDelivery {
             lastPolicy = policy;
             hostResults.add(new HostResult.Skipped(skip));
             logHost(relay, ObservedTls.none(), policy, skip.status(), skip.reason());
+            record(skip.tlsRpt(), new TlsOutcome.NotConnected(skip.hostName()));
+        }
+
+        /** RPT-01: one record per session (or skipped host), built in one place from plan and outcome. */
+        private void record(TlsRptRecording recording, TlsOutcome outcome) {
+            SessionRecords.of(clock.instant(), domain, recording, outcome).ifPresent(recorder::record);
+        }
+
+        /** What TLS-RPT makes of a session that ran (RPT-06): the TLS it got, and the audit on it. */
+        private TlsOutcome outcome(DeliverySession session, InetAddress address, ObservedTls tls) {
+            TlsOutcome.Peer peer = new TlsOutcome.Peer(session.localIp(), session.hostName(), "", IpText.of(address));
+            return switch (tls) {
+                case ObservedTls.Negotiated n -> new TlsOutcome.Established(peer, n.findings().audit().rptFailure()
+                        .map(f -> new TlsOutcome.Failure(f.resultType(), f.reasonCode())));
+                case ObservedTls.None none -> switch (none.why()) {
+                    case NOT_ATTEMPTED -> new TlsOutcome.Established(peer, Optional.empty());
+                    case NOT_OFFERED, REFUSED -> new TlsOutcome.Failed(peer,
+                            new TlsOutcome.Failure(TlsRptResultType.STARTTLS_NOT_SUPPORTED, ""));
+                    case HANDSHAKE_FAILED -> new TlsOutcome.Failed(peer, new TlsOutcome.Failure(
+                            TlsRptResultType.VALIDATION_FAILURE,
+                            TlsAlerts.reasonCode(none.detail()).orElse("tls-handshake-failed")));
+                };
+            };
         }
 
         private HostResult tryAddress(DestinationPlan plan, Relaxation.HostStep.Connecting step, InetAddress address)
@@ -363,13 +396,16 @@ final class DomainDelivery {
                             lastTls = failed.tls();
                             lastPolicy = policy;
                             pending.forEach(r -> last.put(r, v));
-                            if (failed.failure() instanceof SessionFailure.TlsRequired) {
+                            if (failed.failure() instanceof SessionFailure.TlsRequired required) {
                                 // The server answered; only the policy failed. Not a dead destination (QUE-04).
                                 reached = true;
+                                record(connect.tlsRpt(), new TlsOutcome.Failed(new TlsOutcome.Peer(failed.localIp(),
+                                        host, "", IpText.of(address)), required.rpt()));
                                 logHost(relay, failed.tls(), policy, v.status(), v.diagnostic());
                                 return new HostResult.PolicyFailed(host, v.diagnostic());
                             }
                             lastFailure = v;
+                            record(connect.tlsRpt(), new TlsOutcome.Transient(v.diagnostic()));
                             return new HostResult.Unreachable(host, DeliveryClassifier.asTransient(v.status()),
                                     v.diagnostic());
                         }
@@ -377,7 +413,9 @@ final class DomainDelivery {
                 }
                 reached = true;
                 try {
-                    transactions(session, relay, policy, checked(plan, step, session));
+                    ObservedTls tls = checked(plan, step, session);
+                    record(connect.tlsRpt(), outcome(session, address, tls));
+                    transactions(session, relay, policy, tls);
                 } catch (RuntimeException e) {
                     session.close();
                     throw e;

@@ -1,5 +1,10 @@
 package dev.rampart.server.delivery;
 
+import dev.rampart.policy.decide.TlsRptResultType;
+import dev.rampart.policy.sts.fetch.PkixPeerCheck;
+import dev.rampart.policy.tlsrpt.TlsAlerts;
+import dev.rampart.policy.tlsrpt.TlsOutcome;
+
 import dev.rampart.policy.dane.DaneTrustManager;
 import dev.rampart.policy.dane.DaneVerdict;
 import dev.rampart.policy.decide.RequireTlsRule;
@@ -41,8 +46,11 @@ final class NettySmtpSession implements DeliverySession {
     private final ObservedTls tls;
     private boolean broken;
 
+    private final MessageContent content;
+
     private NettySmtpSession(SmtpConnection connection, String hostName, RampartConfig.Delivery config,
-                             DeliveryClassifier classifier, Capabilities caps, ObservedTls tls) {
+                             DeliveryClassifier classifier, Capabilities caps, ObservedTls tls, MessageContent content) {
+        this.content = content;
         this.connection = connection;
         this.hostName = hostName;
         this.config = config;
@@ -62,7 +70,7 @@ final class NettySmtpSession implements DeliverySession {
      */
     static NettySmtpSession open(SmtpConnection connection, String hostName, TlsPlan plan, boolean startTls,
                                  String retryReason, SslContext tlsContext, RampartConfig.Delivery config,
-                                 DeliveryClassifier classifier) throws SessionException {
+                                 DeliveryClassifier classifier, MessageContent content) throws SessionException {
         SmtpReply greeting = connection.await(Stage.GREETING, config.greetingTimeout());
         if (!greeting.positive()) {
             connection.quit(QUIT_GRACE);
@@ -75,13 +83,15 @@ final class NettySmtpSession implements DeliverySession {
                 if (!caps.startTls()) {
                     connection.close();
                     throw new SessionException(new SessionFailure.TlsRequired(
-                            "STARTTLS not offered but " + required.demandedBy()));
+                            "STARTTLS not offered but " + required.demandedBy(),
+                            new TlsOutcome.Failure(TlsRptResultType.STARTTLS_NOT_SUPPORTED, "")));
                 }
                 try {
                     tls = negotiate(connection, tlsContext, required.peerName(), required.authentication(), config);
                 } catch (SessionException e) {
                     connection.close();
-                    throw new SessionException(new SessionFailure.TlsRequired(requiredFailure(required, e.failure())));
+                    throw new SessionException(new SessionFailure.TlsRequired(requiredFailure(required, e.failure()),
+                            rptFailure(required, e.failure())));
                 }
                 tls = authenticated(connection, required, tls);
                 caps = hello(connection, config);
@@ -114,7 +124,7 @@ final class NettySmtpSession implements DeliverySession {
                 }
             }
         }
-        NettySmtpSession session = new NettySmtpSession(connection, hostName, config, classifier, caps, tls);
+        NettySmtpSession session = new NettySmtpSession(connection, hostName, config, classifier, caps, tls, content);
         session.logOpened();
         return session;
     }
@@ -138,6 +148,44 @@ final class NettySmtpSession implements DeliverySession {
     }
 
     /**
+     * The same failure as TLS-RPT reports it (RPT-06): the DANE verifier's and the PKIX check's own kinds,
+     * {@code starttls-not-supported} for a refused STARTTLS, else {@code validation-failure} with the
+     * alert as reason code where one was named.
+     */
+    static TlsOutcome.Failure rptFailure(TlsPlan.Required required, SessionFailure failure) {
+        if (required.trustManager() instanceof DaneTrustManager dane
+                && dane.verdict().orElse(null) instanceof DaneVerdict.Failed failed) {
+            return new TlsOutcome.Failure(switch (failed.kind()) {
+                case TLSA_INVALID -> TlsRptResultType.TLSA_INVALID;
+                case CERTIFICATE_HOST_MISMATCH -> TlsRptResultType.CERTIFICATE_HOST_MISMATCH;
+                case CERTIFICATE_EXPIRED -> TlsRptResultType.CERTIFICATE_EXPIRED;
+                case CERTIFICATE_NOT_TRUSTED -> TlsRptResultType.CERTIFICATE_NOT_TRUSTED;
+            }, "");
+        }
+        Optional<PkixPeerCheck.Refusal> pkix = required.pkixRefusalKind();
+        if (pkix.isPresent()) {
+            return new TlsOutcome.Failure(switch (pkix.get().kind()) {
+                case NOT_TRUSTED -> TlsRptResultType.CERTIFICATE_NOT_TRUSTED;
+                case EXPIRED -> TlsRptResultType.CERTIFICATE_EXPIRED;
+                case HOST_MISMATCH -> TlsRptResultType.CERTIFICATE_HOST_MISMATCH;
+            }, "");
+        }
+        return switch (failure) {
+            case SessionFailure.Rejected r -> new TlsOutcome.Failure(TlsRptResultType.STARTTLS_NOT_SUPPORTED, "");
+            case SessionFailure.TlsHandshakeFailed h -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE,
+                    TlsAlerts.reasonCode(h.reason()).orElse("tls-handshake-failed"));
+            case SessionFailure.Timeout t -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE, "starttls-timeout");
+            case SessionFailure.ConnectionLost l -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE,
+                    "connection-lost-during-tls");
+            case SessionFailure.TlsRequired r -> r.rpt();
+            case SessionFailure.ConnectFailed c -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE, "");
+            case SessionFailure.MissingExtension m -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE, "");
+            case SessionFailure.TooLarge t -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE, "");
+            case SessionFailure.LocalError l -> new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE, "");
+        };
+    }
+
+    /**
      * What a completed required handshake proved. Under DANE only a recorded match counts: a handshake
      * that completed without the check running (say, a resumed session) is refused, never logged as
      * authenticated and never used in clear.
@@ -153,7 +201,8 @@ final class NettySmtpSession implements DeliverySession {
         }
         connection.close();
         throw new SessionException(new SessionFailure.TlsRequired(
-                "the TLS handshake completed without a DANE check; " + required.demandedBy()));
+                "the TLS handshake completed without a DANE check; " + required.demandedBy(),
+                new TlsOutcome.Failure(TlsRptResultType.TLSA_INVALID, "")));
     }
 
     /** One line per session with what TLS gave (protocol, cipher, peer certificate), for operators. */
@@ -407,7 +456,7 @@ final class NettySmtpSession implements DeliverySession {
     private void sendContent(QueuedMessage message) throws SessionException {
         DotStuffer stuffer = new DotStuffer();
         byte[] chunk = new byte[BLOCK];
-        try (InputStream in = message.openBody()) {
+        try (InputStream in = content.open(message)) {
             int n;
             while ((n = in.read(chunk)) > 0) {
                 ByteBuf block = Unpooled.buffer(n + n / 16 + 8);
@@ -422,6 +471,11 @@ final class NettySmtpSession implements DeliverySession {
         ByteBuf end = Unpooled.buffer(8);
         stuffer.finish(end);
         connection.writeData(end, config.dataBlockTimeout());
+    }
+
+    @Override
+    public String localIp() {
+        return connection.localIp();
     }
 
     @Override

@@ -20,7 +20,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class PkixSessionCheck extends X509ExtendedTrustManager {
     private final PkixPeerCheck check;
     private final String policyName;
-    private final AtomicReference<String> refusal = new AtomicReference<>();
+    private final AtomicReference<PkixPeerCheck.Refusal> refusal = new AtomicReference<>();
 
     /**
      * @param check      the stateless WebPKI check (anchors and reference identifiers)
@@ -36,15 +36,15 @@ final class PkixSessionCheck extends X509ExtendedTrustManager {
     }
 
     /** Why the peer's chain was refused in this session; empty if it was not (or not yet) checked or passed. */
-    Optional<String> refusal() {
+    Optional<PkixPeerCheck.Refusal> refusal() {
         return Optional.ofNullable(refusal.get());
     }
 
     private void verify(X509Certificate[] chain, String authType) throws CertificateException {
-        Optional<String> problem = check.problem(chain, authType);
+        Optional<PkixPeerCheck.Refusal> problem = check.refusal(chain, authType);
         if (problem.isPresent()) {
             refusal.set(problem.get());
-            throw new CertificateException(problem.get());
+            throw new CertificateException(problem.get().reason());
         }
     }
 

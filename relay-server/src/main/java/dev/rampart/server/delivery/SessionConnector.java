@@ -25,10 +25,16 @@ public interface SessionConnector extends AutoCloseable {
         }
 
         /** {@code tls} is what had been negotiated when it failed (for the log). */
-        record Failed(SessionFailure failure, ObservedTls tls) implements OpenResult {
+        record Failed(SessionFailure failure, ObservedTls tls, String localIp) implements OpenResult {
             public Failed {
                 Objects.requireNonNull(failure);
                 Objects.requireNonNull(tls);
+                Objects.requireNonNull(localIp);
+            }
+
+            /** Without our address (no connection was made, or it is not known). */
+            public Failed(SessionFailure failure, ObservedTls tls) {
+                this(failure, tls, "");
             }
         }
     }

@@ -1,5 +1,8 @@
 package dev.rampart.server.delivery;
 
+import dev.rampart.policy.decide.TlsRptResultType;
+import dev.rampart.policy.tlsrpt.TlsOutcome;
+
 import java.util.Objects;
 
 /**
@@ -34,7 +37,17 @@ public sealed interface SessionFailure {
      * {@code STARTTLS not offered but DANE TLSA records require TLS} or the DANE verifier's own
      * {@code no TLSA record matched: leaf SPKI sha256 ab12…}.
      */
-    record TlsRequired(String reason) implements SessionFailure {}
+    record TlsRequired(String reason, TlsOutcome.Failure rpt) implements SessionFailure {
+        public TlsRequired {
+            Objects.requireNonNull(reason);
+            Objects.requireNonNull(rpt);
+        }
+
+        /** A failure TLS-RPT reports as {@code validation-failure} without a reason code. */
+        public TlsRequired(String reason) {
+            this(reason, new TlsOutcome.Failure(TlsRptResultType.VALIDATION_FAILURE, ""));
+        }
+    }
 
     /** The message needs an extension this peer lacks (SMTPUTF8: 5.6.7, 8BITMIME: 5.6.3; QUE-19). */
     record MissingExtension(String extension, String status, boolean tryOtherHosts) implements SessionFailure {}

@@ -96,6 +96,12 @@ final class SmtpConnection implements AutoCloseable {
         return (InetSocketAddress) channel.remoteAddress();
     }
 
+    /** Our address on this connection in TLS-RPT form (RPT-12); empty when the channel has none. */
+    String localIp() {
+        return channel.localAddress() instanceof InetSocketAddress local && local.getAddress() != null
+                ? dev.rampart.policy.tlsrpt.IpText.of(local.getAddress()) : "";
+    }
+
     boolean isOpen() {
         return channel.isActive();
     }

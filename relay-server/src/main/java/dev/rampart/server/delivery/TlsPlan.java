@@ -84,7 +84,12 @@ public sealed interface TlsPlan {
          */
         Optional<String> pkixRefusal() {
             return trustManager instanceof PkixSessionCheck pkix
-                    ? pkix.refusal().map(r -> pkix.policyName() + ": " + r) : Optional.empty();
+                    ? pkix.refusal().map(r -> pkix.policyName() + ": " + r.reason()) : Optional.empty();
+        }
+
+        /** The kind of the PKIX refusal, for TLS-RPT (RPT-06). */
+        Optional<PkixPeerCheck.Refusal> pkixRefusalKind() {
+            return trustManager instanceof PkixSessionCheck pkix ? pkix.refusal() : Optional.empty();
         }
     }
 

@@ -40,6 +40,8 @@ public final class StsFixture {
     public final InstantSource clock = () -> now.get();
     public final StsPolicyCache cache;
     public final StsService service;
+    /** TXT answers from {@link #txt}, for any part that looks records up (MTA-STS, TLS-RPT). */
+    public final DnsResolver dns = new TxtOnly();
 
     public StsFixture(Path dir) {
         this(dir, true);
@@ -57,7 +59,7 @@ public final class StsFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        service = new StsService(new TxtOnly(), cache, Runnable::run, enabled);
+        service = new StsService(dns, cache, Runnable::run, enabled);
     }
 
     /** A policy the fake web server serves for {@code domain}. */

@@ -252,8 +252,9 @@ class DeliveryClientTest {
         client = new DeliveryClient(TestFixtures.delivery(server.port(), Duration.ofMillis(300)));
         server.greeting = FakeSmtpServer.HANG;
         SessionConnector.OpenResult result = client.open("mx.fake.example", LOOPBACK, TlsPlan.opportunistic());
+        // RPT-02: the failure keeps our address for TLS-RPT's sending-mta-ip.
         assertThat(result).isEqualTo(new SessionConnector.OpenResult.Failed(new SessionFailure.Timeout(Stage.GREETING),
-                ObservedTls.none()));
+                ObservedTls.none(), "127.0.0.1"));
     }
 
     @Test

@@ -69,6 +69,7 @@ class ShadowDeliveryTest {
     private final InMemoryQueue queue = new InMemoryQueue(clock);
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<dev.rampart.policy.tlsrpt.SessionRecord> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
     private FakeSmtpServer server;
     private DeliveryClient client;
     private SessionPool pool;
@@ -139,7 +140,8 @@ class ShadowDeliveryTest {
         DestinationTracker tracker = new DestinationTracker(4, clock, failures -> Duration.ofMinutes(30), classifier);
         TlsChecks checks = new TlsChecks(StsTrust.of(List.<X509Certificate>of(), true).trustManager(), clock);
         DomainDelivery domains = new DomainDelivery(delivery, nextHop -> CompletableFuture.completedFuture(plan), mode,
-                checks, client, pool, tracker, new Semaphore(4), classifier, log, clock, TlsPlan.jdkRoots());
+                checks, client, pool, tracker, new Semaphore(4), classifier, log, clock, TlsPlan.jdkRoots(),
+                recorded::add);
         RampartConfig config = TestFixtures.config(delivery, List.of(Duration.ofMinutes(30)), Duration.ofDays(5),
                 Duration.ofDays(2), Duration.ofHours(4));
         MessageDelivery messages = new MessageDelivery(config.queue(), queue, domains,
@@ -187,6 +189,16 @@ class ShadowDeliveryTest {
                 .doesNotContain("shadow=");
         assertThat(audits("certificate-not-trusted")).isEqualTo(1);
         assertThat(lines(Level.WARN)).isEmpty();
+        // RPT-01, STS-20: one session under the sts policy, failed with the audit's result type.
+        assertThat(recorded).singleElement().satisfies(r -> assertThat(r.results()).singleElement().satisfies(p -> {
+            assertThat(p.policy().type()).isEqualTo(dev.rampart.policy.decide.TlsRptPolicyType.STS);
+            assertThat(p.failures()).singleElement().satisfies(d -> {
+                assertThat(d.resultType()).isEqualTo(dev.rampart.policy.decide.TlsRptResultType.CERTIFICATE_NOT_TRUSTED);
+                assertThat(d.sendingMtaIp()).isEqualTo("127.0.0.1");
+                assertThat(d.receivingIp()).isEqualTo("127.0.0.1");
+                assertThat(d.receivingMxHostname()).isEqualTo(HOST);
+            });
+        }));
     }
 
     @Test
@@ -258,6 +270,12 @@ class ShadowDeliveryTest {
         assertThat(server.verbs()).doesNotContain("MAIL");
         assertThat(recipientLine()).contains("status=deferred", "dsn=4.7.5", "no TLSA record matched");
         assertThat(wouldBlock("dane")).isZero();
+        // RPT-06: a DANE non-match is reported as tlsa-invalid under the tlsa policy.
+        assertThat(recorded).singleElement().satisfies(r -> assertThat(r.results()).singleElement().satisfies(p -> {
+            assertThat(p.policy().type()).isEqualTo(dev.rampart.policy.decide.TlsRptPolicyType.TLSA);
+            assertThat(p.failures()).extracting(d -> d.resultType())
+                    .containsExactly(dev.rampart.policy.decide.TlsRptResultType.TLSA_INVALID);
+        }));
     }
 
     @Test
@@ -405,6 +423,7 @@ class ShadowDeliveryTest {
                 .doesNotContain("shadow=", "audit=");
         assertThat(lines(Level.WARN)).isEmpty();
         assertThat(metrics.find("rampart.tls.shadow.would.block").counters()).isEmpty();
+        assertThat(recorded).as("POL-08, RPT-09: TLS-Required: No sessions are never recorded").isEmpty();
     }
 
     @Test

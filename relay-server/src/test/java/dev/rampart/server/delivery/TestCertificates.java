@@ -21,15 +21,15 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Server certificates for the fake SMTP server (BouncyCastle, test scope only). */
-final class TestCertificates {
+public final class TestCertificates {
     private TestCertificates() {}
 
-    record ServerCert(X509Certificate certificate, SSLContext serverContext) {}
+    public record ServerCert(X509Certificate certificate, SSLContext serverContext) {}
 
     /** A leaf issued by its own CA; the server presents [leaf, ca]. */
-    record IssuedCert(X509Certificate leaf, X509Certificate ca, SSLContext serverContext) {}
+    public record IssuedCert(X509Certificate leaf, X509Certificate ca, SSLContext serverContext) {}
 
-    static IssuedCert issued(String dnsName, String caName) {
+    public static IssuedCert issued(String dnsName, String caName) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(256);
@@ -64,7 +64,7 @@ final class TestCertificates {
         }
     }
 
-    static ServerCert selfSigned(String dnsName) {
+    public static ServerCert selfSigned(String dnsName) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(256);

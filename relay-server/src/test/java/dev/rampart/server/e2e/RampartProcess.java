@@ -63,6 +63,8 @@ final class RampartProcess implements AutoCloseable {
         private Path trustStore;
         private Path policyMap;
         private String enforcement = "";
+        private String tlsrpt = "";
+        private Path dkimKeys;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -128,6 +130,24 @@ final class RampartProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * tlsrpt.*: reports from {@code contactInfo} (the submitter is its domain), DKIM-signed with the
+         * PKCS#8 PEM {@code dkimKey} under {@code selector}; {@code enabled: false}, so reports go out only
+         * when a test runs {@code rampart tlsrpt send}, never on the daily schedule.
+         */
+        Builder tlsrpt(String contactInfo, String organizationName, String selector, Path dkimKey) {
+            tlsrpt = "tlsrpt:\n  enabled: false\n  contact-info: \"" + contactInfo + "\"\n"
+                    + "  organization-name: \"" + organizationName + "\"\n"
+                    + "  dkim:\n    selector: \"" + selector + "\"\n    key: \"" + dkimKey + "\"\n";
+            return this;
+        }
+
+        /** dkim.keys: "<domain> <selector> <key-file>" lines; relayed mail from those domains is signed. */
+        Builder dkimKeys(Path file) {
+            dkimKeys = file;
+            return this;
+        }
+
         RampartProcess start() throws IOException, InterruptedException {
             Files.createDirectories(dir);
             int smtpPort = HostTools.freePort();
@@ -154,6 +174,8 @@ final class RampartProcess implements AutoCloseable {
                     .append(trustStore == null ? "" : "  trust-store: \"" + trustStore + "\"\n")
                     .append(policyMap == null ? "" : "  policy-map: \"" + policyMap + "\"\n")
                     .append(enforcement.isEmpty() ? "" : "  enforcement: " + enforcement + "\n")
+                    .append(tlsrpt)
+                    .append(dkimKeys == null ? "" : "dkim:\n  keys: \"" + dkimKeys + "\"\n")
                     .append("delivery:\n")
                     .append("  port: 25\n")
                     .append("log:\n")

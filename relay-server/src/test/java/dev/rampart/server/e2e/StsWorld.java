@@ -213,18 +213,34 @@ final class StsWorld implements AutoCloseable {
         this.trustAnchor = trustAnchor;
     }
 
+    /**
+     * More of the world for a test class that needs it (e.g. the TLS-RPT report endpoints): called once the
+     * test CA exists and every case's records are in the zones, before they are signed. Servers it starts are
+     * handed to {@code closeWithWorld} and stopped by {@link #close}, after the world's own.
+     */
+    @FunctionalInterface
+    interface Extension {
+        void extend(TestCertificates.Ca ca, TestZones zones, Path dir, java.util.function.Consumer<AutoCloseable> closeWithWorld)
+                throws Exception;
+    }
+
     /** Certificates, receivers, the policy server, signed zones, NSD and the trust-anchor file, under {@code dir}. */
     static StsWorld start(Path dir) throws Exception {
+        return start(dir, (ca, zones, d, closeWithWorld) -> { });
+    }
+
+    /** As {@link #start(Path)}, with {@code extension}'s servers and records added. */
+    static StsWorld start(Path dir, Extension extension) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            return start(dir, started);
+            return start(dir, started, extension);
         } catch (Exception | Error e) {
             closeAll(started, e);
             throw e;
         }
     }
 
-    private static StsWorld start(Path dir, List<AutoCloseable> started) throws Exception {
+    private static StsWorld start(Path dir, List<AutoCloseable> started, Extension extension) throws Exception {
         TestCertificates.Ca ca = TestCertificates.ca("STS Test CA", dir.resolve("ca"));
         X509Certificate unrelated = TestCertificates.selfSigned("unrelated.test", dir.resolve("unrelated")).certificate();
 
@@ -283,6 +299,7 @@ final class StsWorld implements AutoCloseable {
                 zones.add(DaneWorld.tlsaOwner(e.getKey()), "TLSA", rdata);
             }
         }
+        extension.extend(ca, zones, dir, started::add);
         LdnsZoneSigner signer = new LdnsZoneSigner(dir.resolve("keys"));
         NsdServer nsd = started(started, NsdServer.start(zones, dir.resolve("nsd"), signer));
         Path anchor = signer.trustAnchor(dir.resolve("test-tld.ds"));

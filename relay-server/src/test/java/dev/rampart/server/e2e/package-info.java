@@ -12,7 +12,11 @@
  * RFC 8461 case with its {@code _mta-sts} record, nginx with the policies, receivers with test-CA,
  * self-signed or no certificates); {@code NginxFixtureIT} and {@code StsWorldIT} check the fixtures alone,
  * {@code MtaStsIT} runs the relay against it (enforce, testing, DANE with MTA-STS, the cache across a
- * restart, {@code policy explain}, shadow mode).
+ * restart, {@code policy explain}, shadow mode). {@code TlsRptIT} extends that world
+ * ({@link dev.rampart.server.e2e.StsWorld.Extension}) with {@code _smtp._tls} records, a reports domain whose
+ * MX is a Postfix mailbox and whose HTTPS endpoint is a second nginx that keeps every POST body
+ * ({@link dev.rampart.server.e2e.ReportCollector}), and the submitter's DKIM key, then checks the reports
+ * the relay's {@code rampart tlsrpt preview|send} produce (DKIM verified with dkimpy, python3-dkim).
  *
  * <p>The {@code *IT} classes run in {@code mvn verify} (maven-failsafe), as root, after
  * {@code .ci/install-test-deps} has installed the Debian packages (postfix, nsd, ldnsutils, dnsutils,

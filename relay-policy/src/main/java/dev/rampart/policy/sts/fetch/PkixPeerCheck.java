@@ -47,6 +47,36 @@ public final class PkixPeerCheck extends X509ExtendedTrustManager {
         return referenceIds;
     }
 
+    /** Why a chain was refused, in the terms TLS-RPT reports (RPT-06). */
+    public enum Kind {
+        /** No certificate, a chain that does not reach an anchor, a broken signature: certificate-not-trusted. */
+        NOT_TRUSTED,
+        /** The chain failed validation and a certificate in it is outside its validity period: certificate-expired. */
+        EXPIRED,
+        /** The chain is valid but no SAN dNSName matches: certificate-host-mismatch. */
+        HOST_MISMATCH
+    }
+
+    /** A refused chain: its kind and a precise, loggable reason. */
+    public record Refusal(Kind kind, String reason) {
+        public Refusal {
+            Objects.requireNonNull(kind);
+            Objects.requireNonNull(reason);
+        }
+    }
+
+    /** The refusal of {@code chain}, or empty when it passes. Never throws for a bad chain. */
+    public Optional<Refusal> refusal(X509Certificate[] chain, String authType) {
+        try {
+            check(chain, authType);
+            return Optional.empty();
+        } catch (Refused e) {
+            return Optional.of(e.refusal);
+        } catch (CertificateException e) {
+            return Optional.of(new Refusal(Kind.NOT_TRUSTED, String.valueOf(e.getMessage())));
+        }
+    }
+
     /**
      * Why the chain fails the check, or empty when it passes. For audits: never throws for a bad chain.
      * The reason is precise and loggable, e.g. {@code certificate names [a.example] do not match mx.example.org}.
@@ -62,12 +92,13 @@ public final class PkixPeerCheck extends X509ExtendedTrustManager {
 
     private void check(X509Certificate[] chain, String authType) throws CertificateException {
         if (chain == null || chain.length == 0) {
-            throw new CertificateException("the server presented no certificate");
+            throw new Refused(Kind.NOT_TRUSTED, "the server presented no certificate");
         }
         try {
             chainTrust.checkServerTrusted(chain, authType);
         } catch (CertificateException e) {
-            throw new CertificateException("certificate chain not trusted (PKIX): " + rootCause(e), e);
+            throw new Refused(outsideValidity(chain) ? Kind.EXPIRED : Kind.NOT_TRUSTED,
+                    "certificate chain not trusted (PKIX): " + rootCause(e));
         }
         List<String> presented = dnsNames(chain[0]);
         for (String name : presented) {
@@ -77,8 +108,30 @@ public final class PkixPeerCheck extends X509ExtendedTrustManager {
                 }
             }
         }
-        throw new CertificateException("certificate names " + presented + " do not match "
+        throw new Refused(Kind.HOST_MISMATCH, "certificate names " + presented + " do not match "
                 + String.join(" or ", referenceIds) + " (SAN dNSName required, CN ignored)");
+    }
+
+    private static boolean outsideValidity(X509Certificate[] chain) {
+        java.util.Date now = new java.util.Date();
+        for (X509Certificate c : chain) {
+            try {
+                c.checkValidity(now);
+            } catch (CertificateException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A refusal thrown through the trust-manager interface, keeping its kind. */
+    private static final class Refused extends CertificateException {
+        private final Refusal refusal;
+
+        Refused(Kind kind, String reason) {
+            super(reason);
+            this.refusal = new Refusal(kind, reason);
+        }
     }
 
     /** SAN dNSNames only: unlike DANE-TA (DANE-15), WebPKI matching never falls back to the CN. */

@@ -103,7 +103,8 @@ public final class StsTrust {
         return trustManager;
     }
 
-    SSLContext context() {
+    /** A TLS client context over these anchors (policy fetches, TLS-RPT HTTPS reports). */
+    public SSLContext context() {
         return context;
     }
 }

@@ -363,7 +363,6 @@ public final class RelayServer implements AutoCloseable {
         };
     }
 
-    /** The configured anchor file (already checked by the config loader) or the bundled root anchors. */
     /** {@code rampart policy explain}: the delivery planner itself, and probes with the delivery client's TLS setup. */
     private record Explainer(DestinationPlanner planner, PolicyProbe probe) implements PolicyExplainer {
         private static final Duration PLAN_LIMIT = Duration.ofMinutes(2);
@@ -422,6 +421,7 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
+    /** The configured anchor file (already checked by the config loader) or the bundled root anchors. */
     private static TrustAnchors trustAnchors(RampartConfig.Dns dns) throws IOException {
         Optional<Path> file = dns.trustAnchorsPath();
         if (file.isEmpty()) {

@@ -166,6 +166,9 @@ public final class TlsRptJournal implements AutoCloseable {
     /** The days that have a journal file, oldest first. */
     public List<LocalDate> days() throws IOException {
         List<LocalDate> days = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return days; // removed under a running relay: nothing to report, nothing to prune
+        }
         try (Stream<Path> files = Files.list(directory)) {
             for (Path p : (Iterable<Path>) files::iterator) {
                 dayOf(p.getFileName().toString()).ifPresent(days::add);

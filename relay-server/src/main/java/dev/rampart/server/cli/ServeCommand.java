@@ -57,13 +57,15 @@ final class ServeCommand implements Callable<Integer> {
             err.println("rampart: cannot start: " + e.getMessage());
             return Main.ExitCode.FAILURE;
         }
+        // Registered before the listeners bind: from the moment anyone can reach the relay, SIGTERM stops it
+        // in order (a signal during start closes what has started).
+        context.shutdownHooks().accept(relay::close);
         try {
             relay.start();
         } catch (IOException | RuntimeException e) {
             err.println("rampart: cannot start: " + e.getMessage());
             return Main.ExitCode.FAILURE;
         }
-        context.shutdownHooks().accept(relay::close);
         relay.awaitStopped();
         return Main.ExitCode.OK;
     }

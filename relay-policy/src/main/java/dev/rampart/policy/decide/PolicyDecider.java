@@ -332,13 +332,16 @@ public final class PolicyDecider {
                 case StsFacts.Applied a -> {
                     boolean admitted = StsMxMatcher.admits(a.policy(), host);
                     TlsRptPolicy policy = TlsRptPolicy.sts(a.policy(), a.policyDomain());
+                    // RPT-10: a failed fetch of a newer policy is reported against the cached one in use.
+                    List<TlsRptFailure> refresh = a.refreshFailure().map(k -> List.of(TlsRptFailure.of(resultType(k))))
+                            .orElse(List.of());
                     yield switch (a.mode()) {
                         case NONE -> new Sts(Mode.NONE, false, null, List.of(), "; MTA-STS mode none: no policy (STS-21)", "");
-                        case ENFORCE -> new Sts(Mode.ENFORCE, admitted, policy, List.of(), "", "");
+                        case ENFORCE -> new Sts(Mode.ENFORCE, admitted, policy, refresh, "", "");
                         case TESTING -> admitted
-                                ? new Sts(Mode.TESTING, true, policy, List.of(), "", "")
-                                : new Sts(Mode.TESTING, false, policy,
-                                        List.of(new TlsRptFailure(TlsRptResultType.VALIDATION_FAILURE, MX_NOT_IN_POLICY)),
+                                ? new Sts(Mode.TESTING, true, policy, refresh, "", "")
+                                : new Sts(Mode.TESTING, false, policy, concat(refresh,
+                                        new TlsRptFailure(TlsRptResultType.VALIDATION_FAILURE, MX_NOT_IN_POLICY)),
                                         "", "; host matches no mx pattern, reported only (STS-20)");
                     };
                 }
@@ -357,6 +360,12 @@ public final class PolicyDecider {
             TlsRptPolicy fetch = TlsRptPolicy.stsWithoutPolicy(noPolicy.policy().policyDomain());
             return new TlsRptRecording.Each(List.of(noPolicy, new TlsRptRecording.Recorded(fetch, failures)));
         }
+    }
+
+    private static List<TlsRptFailure> concat(List<TlsRptFailure> first, TlsRptFailure then) {
+        List<TlsRptFailure> all = new ArrayList<>(first);
+        all.add(then);
+        return List.copyOf(all);
     }
 
     private static TlsRptResultType resultType(StsFailureKind kind) {

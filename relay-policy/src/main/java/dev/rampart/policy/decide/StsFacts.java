@@ -20,13 +20,22 @@ public sealed interface StsFacts {
      * (rows 11, 14, 16), {@code testing} (rows 15, 17) or {@code none}, which counts as no policy at all
      * (STS-21: nothing enforced, nothing recorded as {@code sts}).
      *
-     * @param policyDomain the domain the policy was fetched for (the next-hop domain), the TLS-RPT
-     *                     {@code policy-domain} (RPT-03)
+     * @param policyDomain   the domain the policy was fetched for (the next-hop domain), the TLS-RPT
+     *                       {@code policy-domain} (RPT-03)
+     * @param refreshFailure set when a new policy could not be fetched just now and this cached one applies
+     *                       instead: RPT-10 records the failure against the policy (mode other than none)
      */
-    record Applied(StsPolicy policy, String policyDomain) implements StsFacts {
+    record Applied(StsPolicy policy, String policyDomain, java.util.Optional<StsFailureKind> refreshFailure)
+            implements StsFacts {
         public Applied {
             Objects.requireNonNull(policy);
             Objects.requireNonNull(policyDomain);
+            Objects.requireNonNull(refreshFailure);
+        }
+
+        /** A policy in use without a failed fetch behind it. */
+        public Applied(StsPolicy policy, String policyDomain) {
+            this(policy, policyDomain, java.util.Optional.empty());
         }
 
         public StsMode mode() {

@@ -166,6 +166,27 @@ class StsPrecedenceTest {
     }
 
     @Test
+    void rpt10_aFailedRefreshIsRecordedAgainstTheCachedPolicyInUse() {
+        for (StsMode mode : List.of(StsMode.ENFORCE, StsMode.TESTING)) {
+            StsFacts refreshFailed = new StsFacts.Applied(policy(mode), NEXT_HOP,
+                    java.util.Optional.of(StsFailureKind.WEBPKI_INVALID));
+            HostPlan.Connect c = connect(PolicyDecider.decideHost(insecure(MX2, refreshFailed)));
+            assertThat(c.tlsRpt()).as(mode.token())
+                    .isEqualTo(stsEntry(mode, TlsRptFailure.of(TlsRptResultType.STS_WEBPKI_INVALID)));
+        }
+        // STS-21: mode none is no policy, so nothing is recorded as sts, a failed refresh included.
+        StsFacts none = new StsFacts.Applied(policy(StsMode.NONE), NEXT_HOP, java.util.Optional.of(StsFailureKind.FETCH_ERROR));
+        TlsRptRecording recording = connect(PolicyDecider.decideHost(insecure(MX2, none))).tlsRpt();
+        List<TlsRptRecording.Recorded> entries = switch (recording) {
+            case TlsRptRecording.Recorded r -> List.of(r);
+            case TlsRptRecording.Each e -> e.entries();
+            case TlsRptRecording.NotRecorded n -> List.of();
+        };
+        assertThat(entries).isNotEmpty().noneMatch(e -> e.policy().type() == TlsRptPolicyType.STS)
+                .allMatch(e -> e.knownFailures().isEmpty());
+    }
+
+    @Test
     void row16_sts17_wildcardPatternAdmitsOneLabelOnly() {
         StsPolicy wild = new StsPolicy("STSv1", StsMode.ENFORCE, 86400, List.of("*.example.com"),
                 List.of("version: STSv1", "mode: enforce", "mx: *.example.com", "max_age: 86400"));

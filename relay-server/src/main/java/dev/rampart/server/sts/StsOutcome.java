@@ -47,7 +47,7 @@ public record StsOutcome(String policyDomain, StsRecordResult txt, StsLookup loo
     /** The facts {@code policy.decide} needs (rows 11, 14–18). */
     public StsFacts facts() {
         return switch (lookup) {
-            case StsLookup.Applied a -> new StsFacts.Applied(a.entry().policy(), policyDomain);
+            case StsLookup.Applied a -> new StsFacts.Applied(a.entry().policy(), policyDomain, a.fetchFailure());
             case StsLookup.NoPolicy n -> StsFacts.ABSENT;
             case StsLookup.FetchFailed f -> new StsFacts.FetchFailed(f.kind(), f.reason());
         };

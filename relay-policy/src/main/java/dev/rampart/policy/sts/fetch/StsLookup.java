@@ -15,11 +15,21 @@ public sealed interface StsLookup {
     /** Where an applied policy came from, for logs and {@code policy explain}. */
     enum Source { CACHE, FETCH }
 
-    record Applied(StsCacheEntry entry, Source source, String reason) implements StsLookup {
+    /**
+     * A policy applies. {@code fetchFailure} is set when this lookup tried to fetch a new policy, failed,
+     * and fell back to the cached one (STS-15): TLS-RPT records that failure against the policy (RPT-10).
+     */
+    record Applied(StsCacheEntry entry, Source source, String reason, java.util.Optional<StsFailureKind> fetchFailure)
+            implements StsLookup {
         public Applied {
             Objects.requireNonNull(entry);
             Objects.requireNonNull(source);
             Objects.requireNonNull(reason);
+            Objects.requireNonNull(fetchFailure);
+        }
+
+        public Applied(StsCacheEntry entry, Source source, String reason) {
+            this(entry, source, reason, java.util.Optional.empty());
         }
     }
 

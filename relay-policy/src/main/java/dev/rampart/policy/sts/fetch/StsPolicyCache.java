@@ -225,7 +225,7 @@ public final class StsPolicyCache {
                 if (cached.isPresent()) {
                     yield switch (StsCacheDecision.afterFailedFetch(cached.get(), now, f.reason())) {
                         case StsCacheDecision.UseCached u ->
-                                new StsLookup.Applied(u.entry(), StsLookup.Source.CACHE, u.reason());
+                                new StsLookup.Applied(u.entry(), StsLookup.Source.CACHE, u.reason(), Optional.of(f.kind()));
                         case StsCacheDecision.NoPolicy n -> new StsLookup.FetchFailed(f.kind(), n.reason());
                         case StsCacheDecision.Fetch x -> throw new IllegalStateException("no fetch after a fetch");
                     };

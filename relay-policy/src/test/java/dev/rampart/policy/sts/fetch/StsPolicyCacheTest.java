@@ -119,9 +119,13 @@ class StsPolicyCacheTest {
     void failedRefetchKeepsCachedPolicy_STS15() {
         source.then(policy("enforce", 86400)).then(failure());
         StsCacheEntry first = applied(cache.lookup(DOMAIN, txt("id1")), StsLookup.Source.FETCH);
-        StsCacheEntry kept = applied(cache.lookup(DOMAIN, txt("id2")), StsLookup.Source.CACHE);
+        StsLookup afterFailure = cache.lookup(DOMAIN, txt("id2"));
+        StsCacheEntry kept = applied(afterFailure, StsLookup.Source.CACHE);
         assertThat(kept).isEqualTo(first);
         assertThat(cache.show(DOMAIN)).contains(first);
+        // RPT-10: the lookup that met the failure says so, for TLS-RPT; a fresh fetch does not.
+        assertThat(((StsLookup.Applied) afterFailure).fetchFailure()).contains(StsFailureKind.FETCH_ERROR);
+        assertThat(((StsLookup.Applied) cache.lookup(DOMAIN, txt("id1"))).fetchFailure()).isEmpty();
     }
 
     @Test

@@ -79,16 +79,25 @@ public final class TlsRptRecordParser {
         return new TlsRptRecord.Found(destinations);
     }
 
+    /**
+     * The address of a {@code mailto:} rua URI: percent-decoded, header fields ({@code ?...}) dropped;
+     * empty when it is not a {@code mailto:} URI or not one address. RFC 6068 allows several
+     * comma-separated addresses; commas already split the rua list (RFC 8460 §3).
+     */
+    public static java.util.Optional<String> mailtoAddress(String uri) {
+        if (!uri.regionMatches(true, 0, "mailto:", 0, 7)) {
+            return java.util.Optional.empty();
+        }
+        String rest = uri.substring("mailto:".length());
+        int q = rest.indexOf('?');
+        String address = URLDecoder.decode(q >= 0 ? rest.substring(0, q) : rest, StandardCharsets.UTF_8);
+        return ADDR_SPEC.matcher(address).matches() ? java.util.Optional.of(address) : java.util.Optional.empty();
+    }
+
     private static java.util.Optional<TlsRptRecord.Destination> destination(String uri) {
         String lower = uri.toLowerCase(Locale.ROOT);
         if (lower.startsWith("mailto:")) {
-            String rest = uri.substring("mailto:".length());
-            int q = rest.indexOf('?');
-            String address = URLDecoder.decode(q >= 0 ? rest.substring(0, q) : rest, StandardCharsets.UTF_8);
-            // RFC 6068 allows several comma-separated addresses; commas already split the rua list (RFC 8460 §3).
-            return ADDR_SPEC.matcher(address).matches()
-                    ? java.util.Optional.of(new TlsRptRecord.Destination.Mailto(uri, address))
-                    : java.util.Optional.empty();
+            return mailtoAddress(uri).map(address -> new TlsRptRecord.Destination.Mailto(uri, address));
         }
         if (lower.startsWith("https:")) {
             try {

@@ -164,11 +164,7 @@ final class NettySmtpSession implements DeliverySession {
         }
         Optional<PkixPeerCheck.Refusal> pkix = required.pkixRefusalKind();
         if (pkix.isPresent()) {
-            return new TlsOutcome.Failure(switch (pkix.get().kind()) {
-                case NOT_TRUSTED -> TlsRptResultType.CERTIFICATE_NOT_TRUSTED;
-                case EXPIRED -> TlsRptResultType.CERTIFICATE_EXPIRED;
-                case HOST_MISMATCH -> TlsRptResultType.CERTIFICATE_HOST_MISMATCH;
-            }, "");
+            return new TlsOutcome.Failure(TlsChecks.resultType(pkix.get().kind()), "");
         }
         return switch (failure) {
             case SessionFailure.Rejected r -> new TlsOutcome.Failure(TlsRptResultType.STARTTLS_NOT_SUPPORTED, "");

@@ -9,12 +9,9 @@ import dev.rampart.policy.decide.ShadowPlan;
 import dev.rampart.policy.decide.TlsRptResultType;
 import dev.rampart.policy.sts.fetch.PkixPeerCheck;
 import dev.rampart.policy.sts.fetch.StsTrust;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.InstantSource;
-import java.util.Date;
 import java.util.Objects;
-import java.util.Optional;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -110,38 +107,24 @@ public final class TlsChecks {
     }
 
     /**
-     * STS-18 on the presented chain, classified for TLS-RPT (RPT-06): a chain that validates but does not
-     * name the host is a host mismatch; one that fails validation while some certificate is outside its
-     * validity period is expired; anything else is not trusted.
+     * STS-18 on the presented chain, classified for TLS-RPT (RPT-06) by the check itself: a chain that
+     * validates but does not name the host is a host mismatch; one that fails validation while some
+     * certificate is outside its validity period is expired; anything else is not trusted.
      */
     private AuditResult pkix(Authentication.Pkix demand, ObservedTls.Negotiated session) {
         X509Certificate[] chain = session.peerChain().toArray(X509Certificate[]::new);
-        String authType = authType(session.cipher());
-        Optional<String> problem = new PkixPeerCheck(pkixTrust, demand.referenceIds()).problem(chain, authType);
-        if (problem.isEmpty()) {
-            return AuditResult.PASSED;
-        }
-        return new AuditResult.Failed(problem.get(), classify(chain, authType));
+        return new PkixPeerCheck(pkixTrust, demand.referenceIds()).refusal(chain, authType(session.cipher()))
+                .<AuditResult>map(r -> new AuditResult.Failed(r.reason(), resultType(r.kind())))
+                .orElse(AuditResult.PASSED);
     }
 
-    private TlsRptResultType classify(X509Certificate[] chain, String authType) {
-        if (chain.length == 0) {
-            return TlsRptResultType.CERTIFICATE_NOT_TRUSTED;
-        }
-        try {
-            pkixTrust.checkServerTrusted(chain, authType);
-            return TlsRptResultType.CERTIFICATE_HOST_MISMATCH;
-        } catch (CertificateException e) {
-            Date now = Date.from(clock.instant());
-            for (X509Certificate c : chain) {
-                try {
-                    c.checkValidity(now);
-                } catch (CertificateException expired) {
-                    return TlsRptResultType.CERTIFICATE_EXPIRED;
-                }
-            }
-            return TlsRptResultType.CERTIFICATE_NOT_TRUSTED;
-        }
+    /** The TLS-RPT result type of a WebPKI refusal (RPT-06), for audits and enforced sessions alike. */
+    static TlsRptResultType resultType(PkixPeerCheck.Kind kind) {
+        return switch (kind) {
+            case NOT_TRUSTED -> TlsRptResultType.CERTIFICATE_NOT_TRUSTED;
+            case EXPIRED -> TlsRptResultType.CERTIFICATE_EXPIRED;
+            case HOST_MISMATCH -> TlsRptResultType.CERTIFICATE_HOST_MISMATCH;
+        };
     }
 
     /**

@@ -82,8 +82,7 @@ public final class DkimContent {
     }
 
     private static Optional<String> fromDomain(List<String> fields) {
-        List<String> from = fields.stream().filter(f -> f.regionMatches(true, 0, "from:", 0, 5)
-                || f.toLowerCase(Locale.ROOT).matches("^from[ \\t]*:[\\s\\S]*")).toList();
+        List<String> from = fields.stream().filter(f -> f.toLowerCase(Locale.ROOT).matches("(?s)from[ \\t]*:.*")).toList();
         if (from.size() != 1) {
             return Optional.empty();
         }

@@ -209,7 +209,11 @@ public final class TlsRptReporter {
     }
 
     private String mail(PendingReport r, Instant now) throws IOException {
-        String address = destinationAddress(r.destination());
+        Optional<String> to = TlsRptRecordParser.mailtoAddress(r.destination());
+        if (to.isEmpty()) {
+            return "not a mailto: address: " + r.destination();
+        }
+        String address = to.get();
         byte[] message = ReportMail.build(new ReportMail.Meta(r.reportId(), r.reportDomain(), settings.submitter(),
                 r.day(), r.fileName()), r.gzipped(), settings.contactInfo(), address, now, dkim);
         MessageParams params = new MessageParams(settings.contactInfo(), BodyType.SEVEN_BIT, false, "", Ret.HDRS,
@@ -247,12 +251,6 @@ public final class TlsRptReporter {
         } catch (ExecutionException | TimeoutException e) {
             return new TlsRptRecord.Absent("TXT lookup of " + TlsRptRecordParser.queryName(domain) + " failed: " + e);
         }
-    }
-
-    private static String destinationAddress(String mailto) {
-        String rest = mailto.substring(7);
-        int q = rest.indexOf('?');
-        return java.net.URLDecoder.decode(q >= 0 ? rest.substring(0, q) : rest, StandardCharsets.UTF_8);
     }
 
     /** Stable per (day, domain, submitter): the preview and every retry name the same report (REP-15). */
